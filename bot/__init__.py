@@ -1,0 +1,1 @@
+"""Rekan: the platform-neutral core."""

@@ -1,0 +1,1 @@
+"""Schema, migrations and repositories: the only place that writes SQL."""

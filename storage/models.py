@@ -1,0 +1,158 @@
+"""The schema, as typed SQLAlchemy 2 models. Every row that belongs to users carries its workspace."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class WorkspaceRow(Base):
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    default_locale: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime]
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    tz: Mapped[str | None] = mapped_column(String(64))
+    tz_source: Mapped[str | None] = mapped_column(String(16))
+    work_start_minute: Mapped[int | None] = mapped_column(Integer)
+    work_end_minute: Mapped[int | None] = mapped_column(Integer)
+    workdays: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(2))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    days_off: Mapped[list[DayOffRow]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="raise",
+        order_by="DayOffRow.start_date",
+    )
+
+
+class DayOffRow(Base):
+    __tablename__ = "days_off"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+
+    member: Mapped[MemberRow] = relationship(back_populates="days_off", lazy="raise")
+
+
+class DeliveryRow(Base):
+    """The outbox: one row per due send, unique per occurrence so it happens once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "source_id", "occurrence", name="uq_deliveries_occurrence"),
+        Index("ix_deliveries_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(64))
+    occurrence: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    owner_user_id: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(128))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class PendingPromptRow(Base):
+    """A choice or form waiting for a member's answer; kept so it survives a restart."""
+
+    __tablename__ = "pending_prompts"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+class ProcessedEventRow(Base):
+    """Platform event ids already handled, so a platform retry is processed once."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class KeyValueRow(Base):
+    """Small bits of process state that must survive a restart (the demo clock, for one)."""
+
+    __tablename__ = "key_values"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict[str, Any]]
