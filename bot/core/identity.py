@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 
 
 class ConversationKind(enum.StrEnum):
@@ -73,19 +73,19 @@ MON_FRI: frozenset[int] = frozenset(range(5))
 
 @dataclass(frozen=True, kw_only=True)
 class WorkingHours:
-    """Local wall-clock shift `[start, end)` on `workdays` (0 = Monday); end may be 24:00 or cross midnight."""
+    """Local shift `[start, end)` in minutes after midnight on `workdays` (0 = Monday).
 
-    start: time = time(9, 0)
-    end_minutes: int = 17 * 60
+    `end_minute` may be 1440 (24:00); an end at or before the start means the shift crosses
+    midnight and belongs to the day it starts (TIME.md).
+    """
+
+    start_minute: int = 9 * 60
+    end_minute: int = 17 * 60
     workdays: frozenset[int] = MON_FRI
 
     @property
-    def start_minutes(self) -> int:
-        return self.start.hour * 60 + self.start.minute
-
-    @property
     def crosses_midnight(self) -> bool:
-        return self.end_minutes <= self.start_minutes
+        return self.end_minute <= self.start_minute
 
 
 @dataclass(frozen=True, kw_only=True)
