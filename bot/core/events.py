@@ -1,4 +1,7 @@
-"""What adapters hand to the core: frozen value objects, one per kind of thing a person does."""
+"""What adapters hand to the core: frozen value objects, one per kind of thing a person does.
+
+Adapters normalise user mentions inside free text to the neutral form `<@user_id>`.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ class EventBase:
     at: datetime
     thread: str | None = None
     actor_name: str | None = None
+    actor_is_admin: bool | None = None
+    """What the platform says of the actor's admin rights; None when it did not say."""
     reply_handle: Any = field(default=None, compare=False, repr=False)
     raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 

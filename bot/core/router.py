@@ -1,0 +1,181 @@
+"""Events in, actions out: the one entry point every adapter calls.
+
+Any exception inside becomes a short friendly reply carrying an error id, and the id is logged with
+the traceback, so a user never sees a traceback and an operator can still find what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from bot.core.actions import Action, AskChoice, OpenForm, Send, Visibility
+from bot.core.capabilities import Capabilities
+from bot.core.commands import CommandRegistry
+from bot.core.content import Content
+from bot.core.context import Context, Services
+from bot.core.events import ActionTriggered, Event, FormSubmitted, MessageReceived
+from bot.core.identity import ConversationRef
+from bot.core.middleware import Middleware, Next, Request, check_permission, command_lookup, deduplicate
+from bot.core.prompts import (
+    active_form_key,
+    answer_form,
+    latest_choice,
+    pick_by_number,
+    remember_choice,
+    start_form,
+    take_choice,
+)
+from bot.core.render_text import render_plain
+from bot.i18n import translate
+from storage.repositories import members as members_repo
+from storage.session import Database
+
+log = logging.getLogger("rekan.router")
+H = TypeVar("H")
+
+ChoiceHandler = Callable[[Context, str], Awaitable[Sequence[Action]]]
+FormHandler = Callable[[Context, Mapping[str, str]], Awaitable[Sequence[Action]]]
+MessageHandler = Callable[[Context, str], Awaitable[Sequence[Action] | None]]
+"""Returns None when the message is not for this handler."""
+
+
+class Router:
+    def __init__(self, *, services: Services, registry: CommandRegistry,
+                 middleware: Sequence[Middleware] | None = None) -> None:
+        self.services = services
+        self.registry = registry
+        self.middleware = list(middleware if middleware is not None
+                               else (deduplicate, command_lookup(registry), check_permission))
+        self._choices: dict[str, ChoiceHandler] = {}
+        self._forms: dict[str, FormHandler] = {}
+        self._messages: list[MessageHandler] = []
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    def on_choice(self, key_prefix: str, handler: ChoiceHandler) -> None:
+        self._choices[key_prefix] = handler
+
+    def on_form(self, key_prefix: str, handler: FormHandler) -> None:
+        self._forms[key_prefix] = handler
+
+    def on_message(self, handler: MessageHandler) -> None:
+        self._messages.append(handler)
+
+    async def handle(self, event: Event, caps: Capabilities) -> list[Action]:
+        """Run one event through the chain; never raises."""
+        ctx: Context | None = None
+        try:
+            ctx = await self._context(event, caps)
+            actions = await self._chain(Request(ctx=ctx), 0)
+            return await self.prepare(ctx, actions)
+        except Exception:
+            error_id = secrets.token_hex(4)
+            log.exception("event %s (%s) failed: error id %s", event.event_id, type(event).__name__,
+                          error_id)
+            locale = ctx.locale if ctx is not None else None
+            return [Send(to=event.conversation, content=Content.text(translate("common.error", locale,
+                                                                          error_id=error_id)),
+                         visibility=Visibility.EPHEMERAL, reply_handle=event.reply_handle)]
+
+    async def _context(self, event: Event, caps: Capabilities) -> Context:
+        now = self.services.clock.now()
+        async with self.db.session() as s:
+            ws = await members_repo.ensure_workspace(s, event.actor.workspace, now=now)
+            first = await members_repo.count_members(s, ws.id) == 0
+            admin = event.actor_is_admin if event.actor_is_admin is not None else (first or None)
+            row = await members_repo.ensure_member(s, ws.id, event.actor.user_id, now=now,
+                                                   display_name=event.actor_name, is_admin=admin)
+            workspace = members_repo.workspace_from_row(ws)
+            member = members_repo.member_from_row(row, ws)
+        return Context(event=event, workspace=workspace, member=member, services=self.services, caps=caps)
+
+    async def _chain(self, req: Request, index: int) -> Sequence[Action]:
+        if index < len(self.middleware):
+            nxt: Next = lambda r: self._chain(r, index + 1)  # noqa: E731
+            return await self.middleware[index](req, nxt)
+        return await self._dispatch(req)
+
+    async def _dispatch(self, req: Request) -> Sequence[Action]:
+        ctx, event = req.ctx, req.ctx.event
+        if req.command is not None:
+            return await req.command.sub.handler(ctx, req.command.args)
+        if isinstance(event, ActionTriggered):
+            return await self._choice(ctx, event.key, event.value)
+        if isinstance(event, FormSubmitted):
+            return await self._form(ctx, event.key, event.values)
+        if isinstance(event, MessageReceived):
+            return await self._message(ctx, event.text)
+        return []
+
+    async def _choice(self, ctx: Context, key: str, value: str) -> Sequence[Action]:
+        handler = _longest_prefix(self._choices, key)
+        taken = await take_choice(self.db, ctx.workspace.id, ctx.member.account.user_id, key, value, ctx.now)
+        if handler is None or not taken:
+            return [ctx.reply(ctx.t("common.choice_expired"))]
+        return await handler(ctx, value)
+
+    async def _form(self, ctx: Context, key: str, values: Mapping[str, str]) -> Sequence[Action]:
+        handler = _longest_prefix(self._forms, key)
+        if handler is None:
+            return [ctx.reply(ctx.t("common.choice_expired"))]
+        return await handler(ctx, values)
+
+    async def _message(self, ctx: Context, text: str) -> Sequence[Action]:
+        user = ctx.member.account.user_id
+        form_key = await active_form_key(self.db, ctx.workspace.id, user, ctx.now)
+        if form_key is not None:
+            step = await answer_form(self.db, ctx.workspace.id, user, form_key, text,
+                                     ctx.reply(""), ctx.now, ctx.locale)
+            if step.cancelled:
+                return [ctx.reply(ctx.t("common.form_cancelled"))]
+            if step.values is not None:
+                return await self._form(ctx, form_key, step.values)
+            return [step.ask] if step.ask else []
+        pending = await latest_choice(self.db, ctx.workspace.id, user, ctx.now)
+        if pending is not None and text.strip():
+            picked = pick_by_number(text, pending.choices)
+            if picked is not None:
+                return await self._choice(ctx, pending.key, picked.value)
+        for handler in self._messages:
+            result = await handler(ctx, text)
+            if result is not None:
+                return result
+        if pending is not None:
+            return [ctx.reply(ctx.t("common.choice_invalid", count=len(pending.choices)))]
+        return [ctx.reply(ctx.t("rekan.dm_hint"))]
+
+    async def prepare(self, ctx: Context, actions: Sequence[Action]) -> list[Action]:
+        """Remember offered choices and degrade what this platform cannot show."""
+        out: list[Action] = []
+        for action in actions:
+            if isinstance(action, AskChoice):
+                await remember_choice(self.db, ctx.workspace.id, action, ctx.now,
+                                      render_plain(action.prompt))
+                out.append(action)
+            elif isinstance(action, OpenForm) and not ctx.caps.modals:
+                out.append(await start_form(self.db, ctx.workspace.id, ctx.member.account.user_id,
+                                            action, ctx.now, ctx.locale))
+            elif isinstance(action, Send) and _needs_dm(action, ctx.caps):
+                out.append(replace(action, to=ConversationRef.dm(ctx.member.account),
+                                   visibility=Visibility.PUBLIC))
+            else:
+                out.append(action)
+        return out
+
+
+def _needs_dm(action: Send, caps: Capabilities) -> bool:
+    """An ephemeral reply outside an interaction becomes a DM where the platform cannot whisper."""
+    return (action.visibility is Visibility.EPHEMERAL and action.reply_handle is None
+            and not caps.ephemeral_outside_interaction)
+
+
+def _longest_prefix(table: Mapping[str, H], key: str) -> H | None:
+    """Handlers register a key prefix; `profile.tz.pick:abc` goes to `profile.tz.pick`."""
+    best = max((p for p in table if key == p or key.startswith(p + ":")), key=len, default=None)
+    return None if best is None else table[best]
