@@ -1,0 +1,1 @@
+"""`/rekan`: help, language and roles."""
