@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -75,6 +75,18 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash((Secret, self._value))
+
+    def __copy__(self) -> Secret:
+        """Immutable, so a copy (e.g. of the whole settings) can share it."""
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        """Immutable, so a deep copy can share it too."""
+        return self
+
+    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
+        """Rebuild through __init__, since attribute assignment is refused."""
+        return (Secret, (self._value,))
 
 
 class ConfigError(Exception):
@@ -159,8 +171,34 @@ class DiscordSettings:
         return self.bot_token is not None
 
 
+@final
+class FrozenMap(Mapping[str, int]):
+    """A read-only, hashable, copyable mapping, so a frozen settings object really cannot change."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, int]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> int:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
+
+
 def _default_grace() -> Mapping[str, int]:
-    return MappingProxyType(dict(DEFAULT_GRACE_MINUTES))
+    """A fresh read-only copy of the defaults."""
+    return FrozenMap(DEFAULT_GRACE_MINUTES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,6 +217,7 @@ class SchedulingSettings:
 
 
 def _default_history() -> Path:
+    """Expanded when settings are built, not at import, so HOME set later still counts."""
     return Path("~/.rekan_history").expanduser()
 
 
@@ -237,6 +276,7 @@ def _render(value: object) -> str:
 
 
 def _render_full(value: object) -> str:
+    """TOML-like text for a value of any type tomllib returns."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -251,6 +291,7 @@ def _render_full(value: object) -> str:
 
 
 def _one_line(text: str) -> str:
+    """Collapse whitespace so a third-party message cannot break the one-line promise."""
     return " ".join(text.split())
 
 
@@ -282,6 +323,8 @@ class _Check(Generic[T]):
 
 @dataclass(frozen=True)
 class _Int(_Check[int]):
+    """A whole number within bounds; booleans and quoted numbers are refused."""
+
     low: int
     high: int | None
     expected: str
@@ -304,6 +347,8 @@ class _Int(_Check[int]):
 
 @dataclass(frozen=True)
 class _Choice(_Check[str]):
+    """One of a few words, compared after case folding so "info" and "INFO" both work."""
+
     choices: tuple[str, ...]
     fold: Callable[[str], str]
 
@@ -315,6 +360,8 @@ class _Choice(_Check[str]):
 
 @dataclass(frozen=True)
 class _Text(_Check[str]):
+    """A non-blank string."""
+
     expected: str
 
     def parse(self, value: object) -> str:
@@ -325,6 +372,8 @@ class _Text(_Check[str]):
 
 @dataclass(frozen=True)
 class _Snowflake(_Check[str]):
+    """A Discord id as a digit string, the form the API and discord.py's Object(id=int(...)) start from."""
+
     what: str
 
     def parse(self, value: object) -> str:
@@ -335,6 +384,8 @@ class _Snowflake(_Check[str]):
 
 @dataclass(frozen=True)
 class _Bool(_Check[bool]):
+    """A TOML boolean; from the environment the usual words for yes and no."""
+
     def parse(self, value: object) -> bool:
         if isinstance(value, bool):
             return value
@@ -349,6 +400,8 @@ class _Bool(_Check[bool]):
 
 @dataclass(frozen=True)
 class _Token(_Check[Secret]):
+    """A credential, wrapped in Secret and never shown in an error; a known prefix catches swapped tokens."""
+
     label: str
     prefix: str | None = None
 
@@ -369,6 +422,8 @@ class _Token(_Check[Secret]):
 
 @dataclass(frozen=True)
 class _DatabaseUrl(_Check[str]):
+    """An async SQLAlchemy URL for a driver we ship, normalised, and shown without its password."""
+
     def parse(self, value: object) -> str:
         if not isinstance(value, str):
             raise _Invalid(_URL_EXPECTED)
@@ -403,6 +458,8 @@ def _absolute_sqlite(url: str) -> str:
 
 @dataclass(frozen=True)
 class _FilePath(_Check[Path]):
+    """A file path with "~" expanded."""
+
     def parse(self, value: object) -> Path:
         if isinstance(value, str) and value.strip():
             return Path(value).expanduser()
@@ -411,6 +468,8 @@ class _FilePath(_Check[Path]):
 
 @dataclass(frozen=True)
 class _ShardIds(_Check[tuple[int, ...]]):
+    """A non-empty list of distinct shard numbers; the bound against shard_count is checked by the caller."""
+
     def parse(self, value: object) -> tuple[int, ...]:
         expected = "a list of distinct shard ids, whole numbers 0 or more, e.g. [0, 1]"
         if not isinstance(value, list) or not value:
@@ -575,7 +634,7 @@ def _read_grace(raw: object | None, file: str | None) -> Mapping[str, int]:
     """Merge the file's grace windows over the defaults; any kind name is allowed, values must be minutes."""
     merged = dict(DEFAULT_GRACE_MINUTES)
     if raw is None:
-        return MappingProxyType(merged)
+        return FrozenMap(merged)
     if not isinstance(raw, dict):
         expected = "a table of kind = minutes, e.g. { reminder = 120 }"
         raise _error("scheduling.grace_minutes", file, _render(raw), expected)
@@ -585,7 +644,7 @@ def _read_grace(raw: object | None, file: str | None) -> Mapping[str, int]:
         except _Invalid as invalid:
             key = f"scheduling.grace_minutes.{kind}"
             raise _error(key, file, _render(minutes), invalid.expected) from None
-    return MappingProxyType(merged)
+    return FrozenMap(merged)
 
 
 def _read_shell(section: _Section) -> ShellSettings:
