@@ -199,3 +199,20 @@ async def answer_form(db: Database, workspace_pk: int, user_id: str, key: str, t
         nxt = order[position]
         content = question(data["title"], fields, nxt, locale, data["errors"].get(fields[nxt].key))
         return FormStep(ask=Send(to=to.to, content=content, reply_handle=to.reply_handle))
+
+
+async def pending_question(db: Database, workspace_pk: int, user_id: str, now: datetime,
+                           locale: str) -> Content | None:
+    """What a member was last asked and has not answered: shown again after a restart."""
+    async with db.read() as s:
+        forms = await repo.live_prompts(s, workspace_pk, user_id, now, kind="form")
+        choices = await repo.live_prompts(s, workspace_pk, user_id, now, kind="choice")
+    if forms:
+        data = forms[0].payload
+        fields = [_field_from_dict(d) for d in data["fields"]]
+        return question(data["title"], fields, data["order"][data["position"]], locale)
+    if choices:
+        data = choices[0].payload
+        options = bullets([c["label"] for c in data["choices"]], numbered=True)
+        return Content.of(data.get("prompt", ""), options)
+    return None

@@ -79,7 +79,7 @@ def parse_days(text: str) -> frozenset[int] | Refusal:
         ends = [p.strip() for p in part.split("-")]
         if len(ends) > 2 or any(e not in DAY_NAMES for e in ends):
             bad = next((e for e in ends if e not in DAY_NAMES), part)
-            return Refusal(key="profile.hours_bad_day", values={"value": bad})
+            return Refusal(key="profile.hours_bad_day", values={"value": _original(text, bad)})
         first = DAY_NAMES[ends[0]]
         last = DAY_NAMES[ends[-1]]
         span = (last - first) % 7
@@ -87,6 +87,12 @@ def parse_days(text: str) -> frozenset[int] | Refusal:
     if not days:
         return Refusal(key="profile.hours_empty", values={})
     return frozenset(days)
+
+
+def _original(text: str, lowered: str) -> str:
+    """The user's own spelling of a token we lower-cased, so the reply quotes what they typed."""
+    found = re.search(re.escape(lowered), text, re.IGNORECASE)
+    return found.group(0) if found else lowered
 
 
 def parse_hours(text: str, current_days: frozenset[int] | None = None) -> WorkingHours | Refusal:

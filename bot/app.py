@@ -1,0 +1,101 @@
+"""The composition root: settings → database → core → scheduling → adapters."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timedelta
+
+from bot.clock import Clock, ManualClock, SystemClock
+from bot.config import Settings
+from bot.core.actions import Action, SendResult
+from bot.core.capabilities import Capabilities
+from bot.core.commands import CommandRegistry
+from bot.core.context import Services
+from bot.core.events import Event
+from bot.core.router import Router
+from bot.features.profile import commands as profile
+from bot.features.rekan.commands import rekan_command
+from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.lateness import Policies
+from bot.scheduling.planner import Planner
+from bot.scheduling.sender import ActionSender, TransientSendError
+from bot.scheduling.service import SchedulerService
+from storage.session import Database
+
+log = logging.getLogger("rekan.app")
+
+
+def build_registry() -> CommandRegistry:
+    """Every command Rekan knows, declared once."""
+    registry = CommandRegistry()
+    registry.add(profile.TZ)
+    registry.add(rekan_command(registry))
+    return registry
+
+
+class Outbound:
+    """Sends each action through the adapter of its platform."""
+
+    def __init__(self) -> None:
+        self._senders: dict[str, ActionSender] = {}
+
+    def register(self, platform: str, sender: ActionSender) -> None:
+        self._senders[platform] = sender
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(self._senders)
+
+    async def perform(self, action: Action) -> SendResult:
+        sender = self._senders.get(action.to.platform)
+        if sender is None:
+            # Another process may serve this platform; try again later rather than drop it.
+            raise TransientSendError(reason=f"no adapter for {action.to.platform} in this process")
+        return await sender.perform(action)
+
+
+class Rekan:
+    """One running bot: its database, router, dispatcher and the adapters attached to it."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 database_url: str | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.db = Database(database_url or settings.rekan.database_url)
+        self.registry = build_registry()
+        self.router = Router(services=Services(db=self.db, clock=self.clock), registry=self.registry)
+        self.router.on_choice(profile.PICK_KEY, profile.picked_zone)
+        self.router.on_form(profile.SETUP_KEY, profile.setup_submitted)
+        self.outbound = Outbound()
+        sched = settings.scheduling
+        policies = Policies(mapping={k: timedelta(minutes=v) for k, v in sched.grace_minutes.items()},
+                            default=sched.grace_for("default"))
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.dispatcher = Dispatcher(self.db, self.clock, self.outbound, policies, worker_id=worker,
+                                     lease=timedelta(seconds=sched.lease_seconds),
+                                     batch_size=sched.dispatch_batch_size)
+        self.planner = Planner(self.db, self.clock, [])
+        self.scheduler = SchedulerService(self.dispatcher, self.planner, self.clock,
+                                          planner_interval=timedelta(seconds=sched.planner_interval_seconds))
+
+    @property
+    def manual_clock(self) -> ManualClock | None:
+        return self.clock if isinstance(self.clock, ManualClock) else None
+
+    async def start(self) -> None:
+        """Migrate, then start the scheduler (with a real clock; a manual clock is driven by hand)."""
+        await self.db.upgrade()
+        if self.manual_clock is None:
+            self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.manual_clock is None:
+            await self.scheduler.shutdown(timeout=10.0)
+        else:
+            await self.dispatcher.release_claims()
+        await self.db.dispose()
+
+    async def handle(self, event: Event, caps: Capabilities) -> list[Action]:
+        return await self.router.handle(event, caps)

@@ -1,0 +1,114 @@
+"""The `rekan` command: run, shell, check-config, db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.clock import ManualClock, SystemClock
+from bot.config import ConfigError, Settings, load_settings, redact_url
+
+log = logging.getLogger("rekan.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rekan", description="Rekan: standups, deadlines and "
+                                     "meetings for distributed teams.")
+    parser.add_argument("--config", type=Path, help="settings file (default: $REKAN_CONFIG or ./rekan.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="serve every platform with credentials; the shell when there are none")
+    shell = sub.add_parser("shell", help="talk to Rekan in this terminal")
+    shell.add_argument("--as", dest="speaker", metavar="NAME", help="speak as this member")
+    shell.add_argument("--demo", action="store_true", help="a five-member team and a clock you can move")
+    shell.add_argument("--json", action="store_true", help="print every action as one JSON line")
+    sub.add_parser("check-config", help="validate the settings and exit")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("db_command", choices=["upgrade", "current"])
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.rekan.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    if args.command == "check-config":
+        platforms = ", ".join(settings.platforms()) or "shell"
+        print(f"configuration OK ({settings.source or 'defaults'}; database "
+              f"{redact_url(settings.rekan.database_url)}; platforms: {platforms})")
+        return 0
+    if args.command == "db":
+        return asyncio.run(_db(settings, args.db_command))
+    if args.command == "run":
+        return _run(settings)
+    return _shell(settings, speaker=args.speaker, demo=args.demo, json_mode=args.json)
+
+
+def _run(settings: Settings) -> int:
+    platforms = settings.platforms()
+    if not platforms:
+        return _shell(settings, speaker=None, demo=False, json_mode=False)
+    print(f"rekan: credentials for {', '.join(platforms)} are set, but this build has no adapter for "
+          "them yet; unset them to use the shell.", file=sys.stderr)
+    return 2
+
+
+def _shell(settings: Settings, *, speaker: str | None, demo: bool, json_mode: bool) -> int:
+    try:
+        return asyncio.run(_shell_async(settings, speaker=speaker, demo=demo, json_mode=json_mode))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _shell_async(settings: Settings, *, speaker: str | None, demo: bool, json_mode: bool) -> int:
+    from adapters.shell.adapter import ShellAdapter, stdin_lines
+    from bot.app import Rekan
+    from bot.features.profile.demo import DEMO_TEAM, DEMO_WORKSPACE, seed_demo
+
+    clock = ManualClock(SystemClock().now()) if demo else SystemClock()
+    app = Rekan(settings, clock=clock)
+    await app.start()
+    try:
+        if demo:
+            await seed_demo(app.db, clock.now())
+        workspace = DEMO_WORKSPACE.workspace_id if demo else "local"
+        who = (speaker or (DEMO_TEAM[0].user_id if demo else settings.shell.member)).lstrip("@").lower()
+        shell = ShellAdapter(app, workspace_id=workspace, speaker=who, json_mode=json_mode)
+        interactive = sys.stdin.isatty() and not json_mode
+        lines = stdin_lines(lambda: f"{shell.speaker}> ", interactive=interactive,
+                            history=settings.shell.history_file if interactive else None)
+        return await shell.run(lines, banner=interactive, demo=demo)
+    finally:
+        await app.stop()
+
+
+async def _db(settings: Settings, command: str) -> int:
+    from storage.session import Database
+
+    db = Database(settings.rekan.database_url)
+    try:
+        if command == "upgrade":
+            await db.upgrade()
+        print(f"database {redact_url(settings.rekan.database_url)} at revision "
+              f"{await db.current_revision() or 'none'} (head {db.head_revision()})")
+        return 0
+    finally:
+        await db.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
