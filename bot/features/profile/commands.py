@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
@@ -184,6 +183,15 @@ def _country_code(text: str) -> str | None:
     return None
 
 
+def _setup_form(ctx: Context, zone: str | None, hours: str | None,
+                errors: Sequence[tuple[str, str]] = ()) -> OpenForm:
+    fields = [
+        FormField(key="zone", label=ctx.t("profile.setup_zone"), initial=zone, hint=EXAMPLE_SET[8:]),
+        FormField(key="hours", label=ctx.t("profile.setup_hours"), initial=hours, hint=EXAMPLE_HOURS[10:]),
+    ]
+    return ctx.form(ctx.t("profile.setup_title"), fields, SETUP_KEY, errors=errors)
+
+
 async def setup(ctx: Context, args: Args) -> Sequence[Action]:
     """The same profile as a form, for people who prefer filling fields to typing commands."""
     hours = ctx.member.hours
@@ -192,27 +200,22 @@ async def setup(ctx: Context, args: Args) -> Sequence[Action]:
         initial_hours = (f"{format_minutes_of_day(hours.start_minute, 'en')}-"
                          f"{format_minutes_of_day(hours.end_minute, 'en')} "
                          f"{format_weekdays(hours.workdays, 'en')}")
-    fields = [
-        FormField(key="zone", label=ctx.t("profile.setup_zone"), initial=ctx.member.tz, hint=EXAMPLE_SET[8:]),
-        FormField(key="hours", label=ctx.t("profile.setup_hours"), initial=initial_hours,
-                  hint=EXAMPLE_HOURS[10:]),
-    ]
-    return [ctx.form(ctx.t("profile.setup_title"), fields, SETUP_KEY)]
+    return [_setup_form(ctx, ctx.member.tz, initial_hours)]
 
 
 async def setup_submitted(ctx: Context, values: Mapping[str, str]) -> Sequence[Action]:
-    """Validate every field first, so a refused form writes nothing."""
+    """Validate every field first, so a refused form writes nothing and keeps what was typed."""
     errors: list[tuple[str, str]] = []
-    found = lookup_zone(values.get("zone", ""), at=ctx.now)
+    zone_text, hours_text = values.get("zone", ""), values.get("hours", "")
+    found = lookup_zone(zone_text, at=ctx.now)
     if found.status != "found" or not found.zone:
-        errors.append(("zone", ctx.t("profile.set_unknown", value=values.get("zone", "")[:60])))
+        errors.append(("zone", ctx.t("profile.set_unknown", value=zone_text[:60])))
     current = ctx.member.hours.workdays if ctx.member.hours else None
-    hours = parse_hours(values.get("hours", ""), current)
+    hours = parse_hours(hours_text, current)
     if isinstance(hours, Refusal):
         errors.append(("hours", ctx.t(hours.key, **hours.values)))
     if errors:
-        form = (await setup(ctx, Args()))[0]
-        return [replace(form, errors=tuple(errors))] if isinstance(form, OpenForm) else [form]
+        return [_setup_form(ctx, zone_text or None, hours_text or None, errors)]
     assert found.zone and isinstance(hours, WorkingHours)
     await service.set_zone(ctx.db, ctx.member, found.zone)
     await service.set_hours(ctx.db, ctx.member, hours)
