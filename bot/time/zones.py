@@ -57,6 +57,8 @@ MAX_SUGGESTIONS = 3
 FUZZY_CUTOFF = 0.75
 _MIN_FUZZY_LENGTH = 4
 _FUZZY_MARGIN = 0.1
+_SHORT_WORD = 5  # a short word needs a closer match: "Mars" is not "Madras", "Berln" is "Berlin"
+_SHORT_WORD_CUTOFF = 0.85
 _MAX_OFFSET = timedelta(hours=14)
 _MIN_OFFSET = timedelta(hours=-12)
 
@@ -695,7 +697,8 @@ def _similarity(key: str, word: str) -> float:
 
 def _close_words(key: str) -> list[str]:
     """Up to three vocabulary words close to key, leaving out any clearly worse than the best one."""
-    words = difflib.get_close_matches(key, _tables().fuzzy_words, n=MAX_SUGGESTIONS, cutoff=FUZZY_CUTOFF)
+    cutoff = FUZZY_CUTOFF if len(key) > _SHORT_WORD else _SHORT_WORD_CUTOFF
+    words = difflib.get_close_matches(key, _tables().fuzzy_words, n=MAX_SUGGESTIONS, cutoff=cutoff)
     if not words:
         return []
     best = _similarity(key, words[0])
@@ -728,5 +731,5 @@ def lookup_zone(text: str, *, at: datetime | None = None) -> ZoneLookup:
     reference = at if at is not None else datetime.now(UTC)
     try:
         return _exact(key, reference) or _suggest(key, reference)
-    except (ValueError, OverflowError):  # e.g. a year out of range near datetime.max
+    except OverflowError:  # a reference instant at the very ends of datetime's range
         return _UNKNOWN

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.time.format import (
     format_date,
@@ -134,6 +136,21 @@ def test_regional_locale_codes_are_understood() -> None:
     assert format_instant(MONDAY_0200_UTC, "Asia/Jakarta", "en-GB").startswith("Monday, 30 November 2026")
 
 
+@given(
+    instant=st.datetimes(
+        min_value=datetime(1970, 1, 2), max_value=datetime(2100, 12, 30), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(
+        ["Asia/Jakarta", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "UTC"]
+    ),
+    locale=st.sampled_from(["en", "id"]),
+)
+def test_any_instant_formats_with_its_local_time(instant: datetime, zone: str, locale: str) -> None:
+    text = format_instant(instant, zone, locale)
+    assert format_time(instant, zone, locale) in text
+    assert text.endswith(" UTC" if zone == "UTC" else " UTC)")
+
+
 def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         format_instant(datetime(2026, 11, 30, 2, 0), "Asia/Jakarta", "en")
@@ -211,6 +228,17 @@ def test_weekdays_accept_any_iterable_with_repeats() -> None:
 def test_weekday_outside_the_week_is_refused(days: set[int]) -> None:
     with pytest.raises(ValueError, match="weekdays"):
         format_weekdays(days, "en")
+
+
+@given(days=st.sets(st.integers(min_value=0, max_value=6)), locale=st.sampled_from(["en", "id"]))
+def test_every_set_of_weekdays_names_each_chosen_day_or_its_range(days: set[int], locale: str) -> None:
+    text = format_weekdays(days, locale)
+    assert text
+    if 0 < len(days) < 7:
+        names = [format_weekdays({day}, locale) for day in range(7)]
+        mentioned = {day for day in range(7) if names[day] in text}
+        assert mentioned <= days  # never a day that was not chosen
+        assert len(text.split(", ")) <= len(days)
 
 
 # --- format_minutes_of_day -------------------------------------------------------------------------------

@@ -395,6 +395,8 @@ def test_us_abbreviations_win_over_iso_codes_but_country_names_work(code: str, c
         ("Bengalore", "Asia/Kolkata"),
         ("Asia/Jakrta", "Asia/Jakarta"),
         ("Germny", "Europe/Berlin"),
+        ("Pari", "Europe/Paris"),
+        ("Delh", "Asia/Kolkata"),
     ],
 )
 def test_typo_suggests_the_close_name(text: str, zone: str) -> None:
@@ -409,7 +411,9 @@ def test_country_typo_suggests_its_zones() -> None:
     assert zones_of(lookup_zone("Indonesa", at=JAN)) == ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
 
 
-@pytest.mark.parametrize("text", ["xyzzy", "qwertyuiop", "9", "7pm", "abc", "Factory", "localtime", "???"])
+@pytest.mark.parametrize(
+    "text", ["Mars", "Moon", "xyzzy", "qwertyuiop", "9", "7pm", "abc", "Factory", "localtime", "???"]
+)
 def test_nothing_close_is_unknown(text: str) -> None:
     assert lookup_zone(text, at=JAN) == ZoneLookup(status="unknown")
 
@@ -440,6 +444,12 @@ def test_lookup_takes_microseconds_once_tables_are_built() -> None:
 def test_naive_reference_instant_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="aware"):
         lookup_zone("PST", at=datetime(2026, 7, 1, 12))
+
+
+@pytest.mark.parametrize("at", [datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)])
+@pytest.mark.parametrize("text", ["AEST", "PST", "UTC+10:30", "GMT-03:30", "Australia", "Jakarta"])
+def test_reference_instant_at_the_ends_of_time_never_raises(text: str, at: datetime) -> None:
+    assert lookup_zone(text, at=at).status in {"found", "ambiguous", "suggest", "unknown"}
 
 
 def test_without_reference_instant_lookup_still_answers() -> None:
