@@ -92,11 +92,11 @@ class RecordingSender:
         return [text_of(a) for a, _ in self.sent]
 
 
-async def wait_until(check: Callable[[], Awaitable[bool]], *, timeout: float = 20.0,
+async def wait_until(check: Callable[[], Awaitable[bool]], *, within: float = 20.0,
                      interval: float = 0.02) -> None:
     """Bounded polling on a condition (never a bare sleep as synchronisation)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while not await check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(interval)

@@ -1,0 +1,254 @@
+"""Sends what is due from the outbox: claim under a lease, send outside any transaction, mark guarded.
+
+A send happens at least once and, unless a worker dies between a platform's "ok" and our mark, exactly
+once: the claim, the lease and the `claimed_by` guard keep two workers (or a restarted one) apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.core.actions import SendResult
+from bot.core.serialize import ActionDecodeError, action_from_dict
+from bot.scheduling.lateness import Lateness, Policies
+from bot.scheduling.reporting import MissedItem, report_missed
+from bot.scheduling.sender import (
+    BAD_PAYLOAD,
+    TOO_MANY_ATTEMPTS,
+    ActionSender,
+    PermanentSendError,
+    TransientSendError,
+)
+from storage.repositories import deliveries as repo
+from storage.repositories.deliveries import DeliveryRecord
+from storage.session import Database
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+REASON_CHARS = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class DispatchStats:
+    """What one `run_due` did; `lost` counts claims another worker took over before we marked them."""
+
+    claimed: int = 0
+    sent: int = 0
+    late: int = 0
+    expired: int = 0
+    retried: int = 0
+    failed: int = 0
+    lost: int = 0
+    summaries: int = 0
+
+
+@dataclass(kw_only=True)
+class _Tally:
+    claimed: int = 0
+    sent: int = 0
+    late: int = 0
+    expired: int = 0
+    retried: int = 0
+    failed: int = 0
+    lost: int = 0
+    summaries: int = 0
+
+    def freeze(self) -> DispatchStats:
+        return DispatchStats(**asdict(self))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Backoff:
+    """Waits between transient failures when the platform named none: doubling, capped, at least `minimum`."""
+
+    base: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(minutes=30)
+    minimum: timedelta = timedelta(seconds=1)
+
+    def delay(self, attempts: int, retry_after: float | None) -> timedelta:
+        if retry_after is not None:
+            wait = timedelta(seconds=max(retry_after, 0.0))
+        else:
+            wait = min(self.cap, self.base * 2 ** max(attempts - 1, 0))
+        return max(wait, self.minimum)
+
+
+@dataclass(kw_only=True)
+class _Batch:
+    """One claim's rows: the lease we hold on them and which rows have not been started yet."""
+
+    lease_until: datetime
+    queue: deque[DeliveryRecord]
+    unstarted: set[int]
+    failures: list[MissedItem] = field(default_factory=list)
+
+
+class Dispatcher:
+    """Claims due deliveries and sends them through an ActionSender."""
+
+    def __init__(self, db: Database, clock: Clock, sender: ActionSender, policies: Policies, *,
+                 worker_id: str, lease: timedelta = timedelta(seconds=60), batch_size: int = 200,
+                 concurrency: int = 1, max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
+                 ) -> None:
+        if lease <= timedelta(0) or batch_size < 1 or concurrency < 1 or max_attempts < 1:
+            raise ValueError("lease, batch_size, concurrency and max_attempts must be positive")
+        self._db, self._clock, self._sender, self._policies = db, clock, sender, policies
+        self.worker_id = worker_id
+        self._lease, self._batch_size, self._concurrency = lease, batch_size, concurrency
+        self._max_attempts = max_attempts
+        self._backoff = backoff or Backoff()
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    async def run_due(self) -> DispatchStats:
+        """Claim and send batch after batch until nothing is due (or a stop was requested)."""
+        tally = _Tally()
+        async with self._lock:
+            while not self._stopping:
+                claimed = await self._claim(tally)
+                if claimed is None:
+                    break
+                await self._send_batch(claimed, tally)
+        return tally.freeze()
+
+    async def next_due_at(self) -> datetime | None:
+        """The next instant something becomes claimable, for the scheduler's precise wake-up."""
+        async with self._db.read() as s:
+            return await repo.next_due_at(s)
+
+    async def release_claims(self) -> int:
+        """Give this worker's unstarted claims back at shutdown, so nobody waits out the lease."""
+        async with self._db.session() as s:
+            released = await repo.release_claims(s, worker_id=self.worker_id)
+        if released:
+            log.info("worker %s released %d claimed deliveries", self.worker_id, released)
+        return released
+
+    def request_stop(self) -> None:
+        """Finish the send in progress, start no other; `release_claims` then returns the rest."""
+        self._stopping = True
+
+    async def _claim(self, tally: _Tally) -> _Batch | None:
+        now = self._clock.now()
+        lease_until = now + self._lease
+        async with self._db.session() as s:
+            records = await repo.claim_due(s, worker_id=self.worker_id, now=now, lease_until=lease_until,
+                                           limit=self._batch_size)
+            if not records:
+                return None
+            expired = [r for r in records
+                       if self._policies.classify(r.kind, r.due_at, now) is Lateness.EXPIRED]
+            if expired:
+                await repo.mark_expired(s, [r.id for r in expired], worker_id=self.worker_id)
+                tally.summaries += await report_missed(s, [MissedItem.of(r) for r in expired], now=now)
+        for r in expired:
+            log.info("delivery %s (%s) due %s expired unsent", r.id, r.kind, r.due_at.isoformat())
+        tally.claimed += len(records)
+        tally.expired += len(expired)
+        gone = {r.id for r in expired}
+        queue = deque(r for r in records if r.id not in gone)
+        return _Batch(lease_until=lease_until, queue=queue, unstarted={r.id for r in queue})
+
+    async def _send_batch(self, batch: _Batch, tally: _Tally) -> None:
+        queue = batch.queue
+
+        async def work() -> None:
+            while queue and not self._stopping:
+                await self._process(queue.popleft(), batch, tally)
+
+        try:
+            if self._concurrency == 1 or len(queue) <= 1:
+                await work()
+            else:
+                async with asyncio.TaskGroup() as group:
+                    for _ in range(min(self._concurrency, len(queue))):
+                        group.create_task(work())
+        finally:
+            await self._flush_failures(batch.failures, tally)
+
+    async def _hold(self, batch: _Batch, record: DeliveryRecord) -> bool:
+        """True while our claim on `record` stands; renews the batch's lease once half of it is gone."""
+        now = self._clock.now()
+        if now + self._lease / 2 < batch.lease_until:
+            return True
+        lease_until = now + self._lease
+        async with self._db.session() as s:
+            held = await repo.renew_leases(s, batch.unstarted | {record.id}, worker_id=self.worker_id,
+                                           lease_until=lease_until)
+        batch.lease_until = lease_until
+        batch.unstarted &= held
+        return record.id in held
+
+    async def _process(self, record: DeliveryRecord, batch: _Batch, tally: _Tally) -> None:
+        held = await self._hold(batch, record)
+        batch.unstarted.discard(record.id)
+        if not held:
+            log.info("delivery %s was taken over by another worker before sending", record.id)
+            tally.lost += 1
+            return
+        try:
+            action = action_from_dict(record.payload)
+        except ActionDecodeError as exc:
+            log.error("delivery %s (%s) has an unreadable payload: %s", record.id, record.kind, exc)
+            batch.failures.append(MissedItem.of(record, BAD_PAYLOAD))
+            return
+        late = self._policies.classify(record.kind, record.due_at, self._clock.now()) is not Lateness.ON_TIME
+        try:
+            result = await self._sender.perform(action)
+        except PermanentSendError as exc:
+            log.warning("delivery %s (%s) failed permanently: %s", record.id, record.kind, exc.code)
+            batch.failures.append(MissedItem.of(record, exc.code))
+        except TransientSendError as exc:
+            await self._retry(record, exc.retry_after, exc.reason, batch, tally)
+        except Exception as exc:
+            # Never log the exception text: it may quote the payload. The type and our id suffice.
+            log.warning("delivery %s (%s): sender raised %s; retrying later", record.id, record.kind,
+                        type(exc).__name__)
+            await self._retry(record, None, type(exc).__name__, batch, tally)
+        else:
+            await self._mark_sent(record, result, late, tally)
+
+    async def _mark_sent(self, record: DeliveryRecord, result: SendResult, late: bool, tally: _Tally) -> None:
+        async with self._db.session() as s:
+            ok = await repo.mark_sent(s, record.id, worker_id=self.worker_id, sent_at=self._clock.now(),
+                                      message_id=result.message_id, late=late)
+        if ok:
+            tally.sent += 1
+            tally.late += late
+        else:
+            tally.lost += 1
+            log.warning("delivery %s was sent but another worker had taken over its claim", record.id)
+
+    async def _retry(self, record: DeliveryRecord, retry_after: float | None, reason: str,
+                     batch: _Batch, tally: _Tally) -> None:
+        if record.attempts >= self._max_attempts:
+            log.warning("delivery %s (%s) gave up after %d attempts: %s", record.id, record.kind,
+                        record.attempts, reason)
+            batch.failures.append(MissedItem.of(record, TOO_MANY_ATTEMPTS))
+            return
+        now = self._clock.now()
+        next_at = now + self._backoff.delay(record.attempts, retry_after)
+        async with self._db.session() as s:
+            ok = await repo.mark_retry(s, record.id, worker_id=self.worker_id, next_attempt_at=next_at,
+                                       error=reason[:REASON_CHARS])
+        tally.retried += ok
+        tally.lost += not ok
+
+    async def _flush_failures(self, failures: list[MissedItem], tally: _Tally) -> None:
+        """Mark permanent failures and tell their owners in one transaction, so no report is lost."""
+        if not failures:
+            return
+        async with self._db.session() as s:
+            marked = [f for f in failures
+                      if await repo.mark_failed(s, f.delivery_id, worker_id=self.worker_id,
+                                                error=f.failure_code or "failed")]
+            tally.summaries += await report_missed(s, marked, now=self._clock.now())
+        tally.failed += len(marked)
+        tally.lost += len(failures) - len(marked)
+        failures.clear()
