@@ -17,18 +17,18 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from adapters.shell.render import Viewer, destination, render_json, render_text
 from adapters.shell.translate_in import PLATFORM, ShellInstruction, translate_line
 from bot.app import Rekan
 from bot.core.actions import Action, Send, SendResult
 from bot.core.capabilities import SHELL
-from bot.core.identity import AccountRef, ConversationRef
+from bot.core.identity import AccountRef, ConversationRef, Member
 from bot.core.prompts import pending_question
 from bot.features.profile import service as profile
 from bot.i18n import normalize_locale, translate
 from bot.time.format import format_instant
+from bot.time.zones import get_zone
 from storage.repositories import members as members_repo
 
 _DURATION = re.compile(r"(\d+)\s*(d|h|m|s)", re.IGNORECASE)
@@ -75,7 +75,7 @@ class ShellAdapter:
         zone = member.tz if member and member.tz else "UTC"
         return Viewer(zone=zone, locale=await self._locale(user_id), now=self.app.clock.now())
 
-    async def _member(self, user_id: str) -> profile.Member | None:
+    async def _member(self, user_id: str) -> Member | None:
         async with self.app.db.read() as s:
             ref = AccountRef(platform=PLATFORM, workspace_id=self.workspace_id, user_id=user_id).workspace
             ws = await members_repo.get_workspace(s, ref)
@@ -194,7 +194,7 @@ class ShellAdapter:
                 return None
             if target.tzinfo is None:
                 viewer = await self._viewer(self.speaker)
-                target = target.replace(tzinfo=ZoneInfo(viewer.zone))
+                target = target.replace(tzinfo=get_zone(viewer.zone))
             return target
         await self._say("shell.clock_usage")
         return None

@@ -12,7 +12,7 @@ from bot.core.identity import AccountRef, ConversationRef
 
 PLATFORM = "shell"
 # `@ayu` typed in the shell is the member whose id is "ayu"; the core reads mentions as `<@id>`.
-_MENTION = re.compile(r"(?<![\w<])@([A-Za-z0-9_.\-]+)")
+_MENTION = re.compile(r"(?<![\w<])@([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)")
 SHELL_ONLY = frozenset({"as", "clock", "quit", "exit", "help"})
 
 
@@ -23,7 +23,7 @@ class ShellInstruction:
 
 
 def normalise_mentions(text: str) -> str:
-    return _MENTION.sub(lambda m: f"<@{m.group(1).rstrip('.')}>", text)
+    return _MENTION.sub(lambda m: f"<@{m.group(1)}>", text)
 
 
 def translate_line(

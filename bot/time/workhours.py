@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.core.identity import DayOff, WorkingHours
+from bot.time.zones import get_zone
 
 
 class WorkState(enum.StrEnum):
@@ -31,7 +31,7 @@ def _in_shift(hours: WorkingHours, minute: int, *, started_today: bool) -> bool:
 
 def work_state(hours: WorkingHours, days_off: Sequence[DayOff], zone: str, instant: datetime) -> WorkState:
     """A shift belongs to the day it starts: a Friday 22:00–06:00 shift covers Saturday 03:00."""
-    local = instant.astimezone(ZoneInfo(zone))
+    local = instant.astimezone(get_zone(zone))
     minute = local.hour * 60 + local.minute
     today, yesterday = local.date(), local.date() - timedelta(days=1)
     for day, started_today in ((today, True), (yesterday, False)):

@@ -33,3 +33,10 @@ def test_there_are_core_files_to_check() -> None:
 @pytest.mark.parametrize("path", _python_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_core_and_storage_import_no_platform_sdk(path: Path) -> None:
     assert not (_imported(path) & set(FORBIDDEN)), f"{path} imports a platform SDK"
+
+
+def test_zones_come_from_the_pinned_tzdata_through_one_module() -> None:
+    """TIME.md: `ZoneInfo(name)` may read the system's older zone files; `get_zone` reads the pinned ones."""
+    offenders = [p for top in ("bot", "adapters", "storage") for p in (ROOT / top).rglob("*.py")
+                 if p.name != "zones.py" and "ZoneInfo(" in p.read_text(encoding="utf-8")]
+    assert not offenders

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date
-from zoneinfo import ZoneInfo
 
 import pytz
 
@@ -16,7 +15,7 @@ from bot.features.profile import service
 from bot.features.profile.parse import Refusal, parse_date_range, parse_hours
 from bot.time.format import format_instant, format_minutes_of_day, format_weekdays
 from bot.time.workhours import WorkState, work_state
-from bot.time.zones import ZoneLookup, lookup_zone, utc_offset_label, zone_abbreviation
+from bot.time.zones import ZoneLookup, get_zone, lookup_zone, utc_offset_label, zone_abbreviation
 
 PICK_KEY = "profile.tz.pick"
 SETUP_KEY = "profile.setup"
@@ -160,7 +159,7 @@ async def days_off(ctx: Context, args: Args) -> Sequence[Action]:
 
 def _local_today(ctx: Context) -> date:
     """The member's date today: a day off "today" is the day it is where they are."""
-    zone = ZoneInfo(ctx.member.tz) if ctx.member.tz else UTC
+    zone = get_zone(ctx.member.tz) if ctx.member.tz else UTC
     return ctx.now.astimezone(zone).date()
 
 
