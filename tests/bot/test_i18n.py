@@ -26,7 +26,7 @@ def test_placeholders_match_across_languages(key: str) -> None:
 @pytest.mark.parametrize("key", sorted(catalog("id")))
 def test_indonesian_is_not_an_english_copy(key: str) -> None:
     en, id_ = catalog("en")[key], catalog("id")[key]
-    assert en != id_ or len(en) < 25 or "{" in en and len(re.sub(r"\{[^}]*\}", "", en).strip()) < 25
+    assert en != id_ or len(en) < 25 or ("{" in en and len(re.sub(r"\{[^}]*\}", "", en).strip()) < 25)
 
 
 def test_every_key_named_in_the_code_exists() -> None:
