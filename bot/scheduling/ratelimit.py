@@ -99,25 +99,24 @@ class SendQueue:
             return (dest.platform, dest.workspace_id)
         return dest
 
-    async def _wait_unblocked(self, dest: ConversationRef) -> None:
+    def _blocked_for(self, dest: ConversationRef) -> float:
         keys = ("global", (dest.platform, dest.workspace_id), dest)
-        while True:
-            until = max(self._blocked.get(k, 0.0) for k in keys)
-            wait = until - self._now()
-            if wait <= 0:
-                return
-            await self._sleep(wait)
+        return max(self._blocked.get(k, 0.0) for k in keys) - self._now()
 
     async def _acquire(self, dest: ConversationRef) -> None:
-        await self._wait_unblocked(dest)
-        now = self._now()
-        wait = self._bucket(self._dest_buckets, dest, self._dest_rate, now).reserve(now)
-        if self._ws_rate is not None:
-            ws = (dest.platform, dest.workspace_id)
-            wait = max(wait, self._bucket(self._ws_buckets, ws, self._ws_rate, now).reserve(now))
-        if wait > 0:
-            await self._sleep(wait)
-        await self._wait_unblocked(dest)  # a 429 may have arrived for this destination meanwhile
+        """Wait out any pause, then for a token; a pause that began meanwhile voids the token."""
+        while True:
+            while (blocked := self._blocked_for(dest)) > 0:
+                await self._sleep(blocked)
+            now = self._now()
+            wait = self._bucket(self._dest_buckets, dest, self._dest_rate, now).reserve(now)
+            if self._ws_rate is not None:
+                ws = (dest.platform, dest.workspace_id)
+                wait = max(wait, self._bucket(self._ws_buckets, ws, self._ws_rate, now).reserve(now))
+            if wait > 0:
+                await self._sleep(wait)
+            if self._blocked_for(dest) <= 0:
+                return
 
     def _bucket(self, buckets: dict[K, _Bucket], key: K, rate: float, now: float) -> _Bucket:
         bucket = buckets.get(key)

@@ -46,6 +46,13 @@ class SchedulerService:
     def running(self) -> bool:
         return self._scheduler is not None and bool(self._scheduler.running)
 
+    @property
+    def next_wake(self) -> datetime | None:
+        """When the dispatch job will next run (None while a dispatch pass is in progress or stopped)."""
+        job = self._scheduler.get_job(DISPATCH_JOB) if self._scheduler is not None else None
+        wake: datetime | None = getattr(job, "next_run_time", None)
+        return wake
+
     def start(self) -> None:
         """Start inside the running loop: plan now and every interval, dispatch now and when due."""
         loop = asyncio.get_running_loop()
