@@ -7,6 +7,7 @@ once: the claim, the lease and the `claimed_by` guard keep two workers (or a res
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from dataclasses import asdict, dataclass, field
@@ -86,6 +87,7 @@ class _Batch:
     lease_until: datetime
     queue: deque[DeliveryRecord]
     unstarted: set[int]
+    active: set[int] = field(default_factory=set)
     failures: list[MissedItem] = field(default_factory=list)
 
 
@@ -162,6 +164,7 @@ class Dispatcher:
             while queue and not self._stopping:
                 await self._process(queue.popleft(), batch, tally)
 
+        heartbeat = asyncio.create_task(self._heartbeat(batch))
         try:
             if self._concurrency == 1 or len(queue) <= 1:
                 await work()
@@ -170,20 +173,38 @@ class Dispatcher:
                     for _ in range(min(self._concurrency, len(queue))):
                         group.create_task(work())
         finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
             await self._flush_failures(batch.failures, tally)
+
+    async def _heartbeat(self, batch: _Batch) -> None:
+        """Keep the lease alive while a send waits (a rate limit, a slow platform): a live worker keeps it."""
+        interval = self._lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self._renew(batch, set())
+            except Exception:
+                log.warning("worker %s could not renew its lease; it may be taken over", self.worker_id,
+                            exc_info=True)
+
+    async def _renew(self, batch: _Batch, extra: set[int]) -> set[int]:
+        ids = batch.unstarted | batch.active | extra
+        if not ids:
+            return set()
+        lease_until = self._clock.now() + self._lease
+        async with self._db.session() as s:
+            held = await repo.renew_leases(s, ids, worker_id=self.worker_id, lease_until=lease_until)
+        batch.lease_until = lease_until
+        batch.unstarted &= held
+        return held
 
     async def _hold(self, batch: _Batch, record: DeliveryRecord) -> bool:
         """True while our claim on `record` stands; renews the batch's lease once half of it is gone."""
-        now = self._clock.now()
-        if now + self._lease / 2 < batch.lease_until:
+        if self._clock.now() + self._lease / 2 < batch.lease_until:
             return True
-        lease_until = now + self._lease
-        async with self._db.session() as s:
-            held = await repo.renew_leases(s, batch.unstarted | {record.id}, worker_id=self.worker_id,
-                                           lease_until=lease_until)
-        batch.lease_until = lease_until
-        batch.unstarted &= held
-        return record.id in held
+        return record.id in await self._renew(batch, {record.id})
 
     async def _process(self, record: DeliveryRecord, batch: _Batch, tally: _Tally) -> None:
         held = await self._hold(batch, record)
@@ -192,6 +213,13 @@ class Dispatcher:
             log.info("delivery %s was taken over by another worker before sending", record.id)
             tally.lost += 1
             return
+        batch.active.add(record.id)
+        try:
+            await self._attempt(record, batch, tally)
+        finally:
+            batch.active.discard(record.id)
+
+    async def _attempt(self, record: DeliveryRecord, batch: _Batch, tally: _Tally) -> None:
         try:
             action = action_from_dict(record.payload)
         except ActionDecodeError as exc:

@@ -55,6 +55,8 @@ class SchedulerService:
 
     def start(self) -> None:
         """Start inside the running loop: plan now and every interval, dispatch now and when due."""
+        if self._scheduler is not None:
+            raise RuntimeError("the scheduler service was already started")
         loop = asyncio.get_running_loop()
         scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         seconds = self.planner_interval.total_seconds()

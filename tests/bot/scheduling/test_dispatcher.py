@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.clock import ManualClock
+from bot.clock import ManualClock, SystemClock
 from bot.core.actions import Send
 from bot.core.content import BulletList, Timestamp
 from bot.scheduling.dispatcher import Dispatcher
@@ -24,6 +24,7 @@ from tests.bot.scheduling.helpers import (
     planned,
     seed_member,
     seed_workspace,
+    wait_until,
 )
 
 MIN = timedelta(minutes=1)
@@ -241,3 +242,36 @@ async def test_concurrent_sends_within_a_batch(db: Database, clock: ManualClock)
     stats = await dispatcher(db, clock, sender, concurrency=4, batch_size=10).run_due()
     assert (stats.claimed, stats.sent) == (25, 25)
     assert sorted(sender.texts()) == sorted(f"t{i}" for i in range(25))
+
+
+async def test_a_heartbeat_keeps_the_lease_while_a_send_waits(db: Database) -> None:
+    clock = SystemClock()
+    ws = await seed_workspace(db, clock.now())
+    await add(db, [planned(ws, "slow", clock.now())], clock.now())
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class RateLimited(RecordingSender):
+        async def perform(self, action):  # type: ignore[no-untyped-def]
+            entered.set()
+            await release.wait()  # e.g. the send queue honouring a long Retry-After
+            return await super().perform(action)
+
+    lease = timedelta(seconds=0.3)
+    a = Dispatcher(db, clock, RateLimited(clock), POLICIES, worker_id="A", lease=lease)
+    b = Dispatcher(db, clock, RecordingSender(clock), POLICIES, worker_id="B", lease=lease)
+    run_a = asyncio.create_task(a.run_due())
+    await asyncio.wait_for(entered.wait(), 20)
+    [row] = await find(db)
+    first_lease = row.lease_until
+    assert first_lease is not None
+
+    async def outlived_first_lease() -> bool:
+        [current] = await find(db)
+        return clock.now() > first_lease + lease and current.lease_until is not None \
+            and current.lease_until > first_lease + lease
+
+    await wait_until(outlived_first_lease)
+    assert (await b.run_due()).claimed == 0
+    release.set()
+    stats = await asyncio.wait_for(run_a, 20)
+    assert (stats.sent, stats.lost) == (1, 0)
