@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 REASON_CHARS = 200
+WORKER_ID_MAX = 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,6 +101,8 @@ class Dispatcher:
                  ) -> None:
         if lease <= timedelta(0) or batch_size < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("lease, batch_size, concurrency and max_attempts must be positive")
+        if not 0 < len(worker_id) <= WORKER_ID_MAX:
+            raise ValueError(f"worker_id must be 1..{WORKER_ID_MAX} characters")
         self._db, self._clock, self._sender, self._policies = db, clock, sender, policies
         self.worker_id = worker_id
         self._lease, self._batch_size, self._concurrency = lease, batch_size, concurrency
