@@ -75,7 +75,8 @@ class Rekan:
         worker = f"{socket.gethostname()}:{os.getpid()}"
         self.dispatcher = Dispatcher(self.db, self.clock, self.outbound, policies, worker_id=worker,
                                      lease=timedelta(seconds=sched.lease_seconds),
-                                     batch_size=sched.dispatch_batch_size)
+                                     batch_size=sched.dispatch_batch_size,
+                                     platforms=lambda: self.outbound.platforms)
         self.planner = Planner(self.db, self.clock, [])
         self.scheduler = SchedulerService(self.dispatcher, self.planner, self.clock,
                                           planner_interval=timedelta(seconds=sched.planner_interval_seconds))

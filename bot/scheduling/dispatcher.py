@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
@@ -98,7 +99,7 @@ class Dispatcher:
     def __init__(self, db: Database, clock: Clock, sender: ActionSender, policies: Policies, *,
                  worker_id: str, lease: timedelta = timedelta(seconds=60), batch_size: int = 200,
                  concurrency: int = 1, max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
-                 ) -> None:
+                 platforms: Callable[[], Collection[str]] | None = None) -> None:
         if lease <= timedelta(0) or batch_size < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("lease, batch_size, concurrency and max_attempts must be positive")
         if not 0 < len(worker_id) <= WORKER_ID_MAX:
@@ -108,6 +109,7 @@ class Dispatcher:
         self._lease, self._batch_size, self._concurrency = lease, batch_size, concurrency
         self._max_attempts = max_attempts
         self._backoff = backoff or Backoff()
+        self._platforms = platforms  # read at every claim: adapters attach after construction
         self._lock = asyncio.Lock()
         self._stopping = False
 
@@ -144,7 +146,8 @@ class Dispatcher:
         lease_until = now + self._lease
         async with self._db.session() as s:
             records = await repo.claim_due(s, worker_id=self.worker_id, now=now, lease_until=lease_until,
-                                           limit=self._batch_size)
+                                           limit=self._batch_size,
+                                           platforms=self._platforms() if self._platforms else None)
             if not records:
                 return None
             expired = [r for r in records

@@ -6,7 +6,7 @@ lease ran out and was taken over can never overwrite the new claimer's outcome.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -118,13 +118,18 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 async def claim_due(session: AsyncSession, *, worker_id: str, now: datetime, lease_until: datetime,
-                    limit: int) -> list[DeliveryRecord]:
+                    limit: int, platforms: Collection[str] | None = None) -> list[DeliveryRecord]:
     """Claim up to `limit` due rows in due order, including rows whose claimer's lease ran out.
 
     PostgreSQL skips rows another transaction has locked; SQLite's single writer (BEGIN IMMEDIATE)
-    makes the same statements safe there, where FOR UPDATE is not emitted.
+    makes the same statements safe there, where FOR UPDATE is not emitted. With `platforms`, only
+    rows of workspaces on those platforms are claimed, leaving the rest to the process serving them.
     """
-    pick = (select(_T.c.id).where(_claimable(now)).order_by(_T.c.due_at, _T.c.id).limit(limit)
+    where = _claimable(now)
+    if platforms is not None:
+        served = select(WorkspaceRow.id).where(WorkspaceRow.platform.in_(sorted(platforms)))
+        where = and_(where, _T.c.workspace_id.in_(served))
+    pick = (select(_T.c.id).where(where).order_by(_T.c.due_at, _T.c.id).limit(limit)
             .with_for_update(skip_locked=True))
     ids = list((await session.execute(pick)).scalars())
     if not ids:

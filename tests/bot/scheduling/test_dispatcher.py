@@ -15,7 +15,7 @@ from bot.core.content import BulletList, Timestamp
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.lateness import MISSED_SUMMARY, Policies
 from bot.scheduling.sender import PermanentSendError, TransientSendError
-from storage.models import DeliveryRow
+from storage.models import DeliveryRow, WorkspaceRow
 from storage.session import Database
 from tests.bot.scheduling.helpers import (
     RecordingSender,
@@ -68,6 +68,22 @@ async def test_nothing_due_yet_sends_nothing(db: Database, clock: ManualClock) -
     assert await d.next_due_at() == clock.now() + MIN
     clock.advance(MIN)
     assert (await d.run_due()).sent == 1
+
+
+async def test_a_dispatcher_claims_only_the_platforms_its_process_serves(db: Database, clock: ManualClock) -> None:
+    shell_ws = await seed_workspace(db, clock.now())
+    async with db.session() as s:
+        other = WorkspaceRow(platform="slack", external_id="T9", name="Elsewhere", default_locale="en",
+                             created_at=clock.now())
+        s.add(other)
+        await s.flush()
+        slack_ws = other.id
+    await add(db, [planned(shell_ws, "here", clock.now()), planned(slack_ws, "there", clock.now())], clock.now())
+    sender = RecordingSender(clock)
+    stats = await dispatcher(db, clock, sender, platforms=lambda: {"shell"}).run_due()
+    assert (stats.claimed, sender.texts()) == (1, ["message here"])
+    rows = {r.source_id: r for r in await find(db)}
+    assert (rows["there"].status, rows["there"].attempts) == ("pending", 0)  # left for the Slack process
 
 
 @pytest.mark.parametrize(("locale", "phrase"), [("en", "While I was offline, 2 scheduled messages"),
