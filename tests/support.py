@@ -54,6 +54,7 @@ class Person:
     caps: Capabilities = SHELL
     name: str | None = None
     is_admin: bool | None = None
+    platform_tz: str | None = None
     last: list[Action] = field(default_factory=list)
 
     @property
@@ -64,7 +65,7 @@ class Person:
         return {"platform": self.platform, "event_id": event_id or f"ev{next(_ids)}",
                 "actor": self.account, "conversation": ConversationRef.dm(self.account),
                 "at": self.clock.now(), "actor_name": self.name or self.user_id,
-                "actor_is_admin": self.is_admin}
+                "actor_is_admin": self.is_admin, "actor_tz": self.platform_tz}
 
     async def run(self, line: str, *, event_id: str | None = None) -> str:
         """`/tz set Jakarta` → a command; anything else → a DM. Returns the reply as plain text."""

@@ -28,6 +28,8 @@ class EventBase:
     actor_name: str | None = None
     actor_is_admin: bool | None = None
     """What the platform says of the actor's admin rights; None when it did not say."""
+    actor_tz: str | None = None
+    """The IANA zone the platform's profile shows; seeds a member who has not chosen one."""
     reply_handle: Any = field(default=None, compare=False, repr=False)
     raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 

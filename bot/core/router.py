@@ -31,6 +31,7 @@ from bot.core.prompts import (
 )
 from bot.core.render_text import render_plain
 from bot.i18n import translate
+from bot.time.zones import is_valid_zone
 from storage.repositories import members as members_repo
 from storage.session import Database
 
@@ -90,7 +91,8 @@ class Router:
             first = await members_repo.count_members(s, ws.id) == 0
             admin = event.actor_is_admin if event.actor_is_admin is not None else (first or None)
             row = await members_repo.ensure_member(s, ws.id, event.actor.user_id, now=now,
-                                                   display_name=event.actor_name, is_admin=admin)
+                                                   display_name=event.actor_name, is_admin=admin,
+                                                   platform_tz=_valid_zone(event.actor_tz))
             workspace = members_repo.workspace_from_row(ws)
             member = members_repo.member_from_row(row, ws)
         return Context(event=event, workspace=workspace, member=member, services=self.services, caps=caps)
@@ -167,6 +169,11 @@ class Router:
             else:
                 out.append(action)
         return out
+
+
+def _valid_zone(name: str | None) -> str | None:
+    """A platform's zone name is used only when the pinned tz database knows it."""
+    return name if name and is_valid_zone(name) else None
 
 
 def _needs_dm(action: Send, caps: Capabilities) -> bool:

@@ -21,6 +21,9 @@ from bot.core.identity import (
 from storage.models import DayOffRow, MemberRow, WorkspaceRow
 
 WEEKDAY_CODES = "0123456"
+USER_TZ = "user"
+"""tz_source of a zone the member chose: nothing seeded from a platform replaces it."""
+PLATFORM_TZ = "platform"
 
 
 def encode_workdays(days: Iterable[int]) -> str:
@@ -111,17 +114,24 @@ async def count_members(session: AsyncSession, workspace_pk: int) -> int:
 
 async def ensure_member(
     session: AsyncSession, workspace_pk: int, user_id: str, *, now: datetime,
-    display_name: str | None = None, is_admin: bool | None = None,
+    display_name: str | None = None, is_admin: bool | None = None, platform_tz: str | None = None,
 ) -> MemberRow:
-    """The member for a platform id, created on first contact; a newer display name is cached."""
+    """The member for a platform id, created on first contact; a newer display name is cached.
+
+    `platform_tz` (already validated) follows the platform profile until the member sets a zone.
+    """
     row = await get_member(session, workspace_pk, user_id)
     if row is None:
         row = MemberRow(workspace_id=workspace_pk, user_id=user_id,
                         display_name=display_name or user_id, is_admin=bool(is_admin),
+                        tz=platform_tz, tz_source=PLATFORM_TZ if platform_tz else None,
                         is_manager=False, created_at=now, updated_at=now)
         session.add(row)
         await session.flush()
         return await get_member(session, workspace_pk, user_id) or row
+    if platform_tz and row.tz_source != USER_TZ and row.tz != platform_tz:
+        row.tz, row.tz_source = platform_tz, PLATFORM_TZ
+        row.updated_at = now
     if display_name and display_name != row.display_name:
         row.display_name = display_name
         row.updated_at = now

@@ -40,7 +40,7 @@ async def set_zone(db: Database, member: Member, zone: str, *, source: str = "us
     """A zone the member chose always wins over one seeded from a platform profile."""
     async with db.session() as s:
         row = await _row(s, member)
-        if source != "user" and row.tz_source == "user":
+        if source != repo.USER_TZ and row.tz_source == repo.USER_TZ:
             return
         row.tz, row.tz_source = zone, source
 

@@ -51,6 +51,26 @@ async def test_admin_rights_come_from_the_platform_when_it_says_so(db: Database,
     assert "is now a manager" in await admin.run("/rekan managers add <@U1>")
 
 
+async def test_the_platform_profile_zone_seeds_a_member_until_they_choose_one(
+    db: Database, clock: ManualClock
+) -> None:
+    priya = Person(router=make_router(db, clock), clock=clock, user_id="U3", platform="slack",
+                   platform_tz="Asia/Kolkata")
+    assert "Asia/Kolkata" in await priya.run("/tz")
+    priya.platform_tz = "Asia/Kathmandu"  # she moved and updated her Slack profile
+    assert "Asia/Kathmandu" in await priya.run("/tz")
+    await priya.run("/tz set Europe/Berlin")
+    priya.platform_tz = "Asia/Kolkata"
+    assert "Europe/Berlin" in await priya.run("/tz")  # her own choice is never overridden
+
+
+async def test_a_zone_name_the_tz_database_does_not_know_is_ignored(db: Database, clock: ManualClock) -> None:
+    odd = Person(router=make_router(db, clock), clock=clock, user_id="U4", platform="slack",
+                 platform_tz="Mars/Olympus_Mons")
+    reply = await odd.run("/tz")
+    assert "Mars" not in reply and "/tz set" in reply
+
+
 async def test_a_crashing_handler_gives_a_friendly_reply_with_an_error_id_that_is_logged(
     db: Database, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
