@@ -15,6 +15,7 @@ from bot.core.commands import CommandRegistry
 from bot.core.context import Services
 from bot.core.events import Event
 from bot.core.router import Router
+from bot.features.home.view import home
 from bot.features.profile import commands as profile
 from bot.features.rekan.commands import rekan_command
 from bot.scheduling.dispatcher import Dispatcher
@@ -68,6 +69,7 @@ class Rekan:
         self.router = Router(services=Services(db=self.db, clock=self.clock), registry=self.registry)
         self.router.on_choice(profile.PICK_KEY, profile.picked_zone)
         self.router.on_form(profile.SETUP_KEY, profile.setup_submitted)
+        self.router.on_home(home)
         self.outbound = Outbound()
         sched = settings.scheduling
         policies = Policies(mapping={k: timedelta(minutes=v) for k, v in sched.grace_minutes.items()},

@@ -100,7 +100,15 @@ class Upload:
     comment: Content | None = None
 
 
-Action: TypeAlias = Send | Edit | AskChoice | OpenForm | React | Upload
+@dataclass(frozen=True, kw_only=True)
+class PublishHome:
+    """Replace a member's personal home view (Slack's App Home); `to` is the member's DM."""
+
+    to: ConversationRef
+    content: Content
+
+
+Action: TypeAlias = Send | Edit | AskChoice | OpenForm | React | Upload | PublishHome
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -74,4 +74,10 @@ class FormClosed(EventBase):
     key: str
 
 
-Event: TypeAlias = CommandInvoked | MessageReceived | ActionTriggered | FormSubmitted | FormClosed
+@dataclass(frozen=True, kw_only=True)
+class HomeOpened(EventBase):
+    """A member looked at Rekan's home (Slack's App Home tab): answered with a PublishHome."""
+
+
+Event: TypeAlias = (CommandInvoked | MessageReceived | ActionTriggered | FormSubmitted | FormClosed
+                    | HomeOpened)

@@ -17,7 +17,7 @@ from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
 from bot.core.content import Content
 from bot.core.context import Context, Services
-from bot.core.events import ActionTriggered, Event, FormSubmitted, MessageReceived
+from bot.core.events import ActionTriggered, Event, FormSubmitted, HomeOpened, MessageReceived
 from bot.core.identity import ConversationRef
 from bot.core.middleware import Middleware, Next, Request, check_permission, command_lookup, deduplicate
 from bot.core.prompts import (
@@ -41,6 +41,7 @@ H = TypeVar("H")
 ChoiceHandler = Callable[[Context, str], Awaitable[Sequence[Action]]]
 FormHandler = Callable[[Context, Mapping[str, str]], Awaitable[Sequence[Action]]]
 MessageHandler = Callable[[Context, str], Awaitable[Sequence[Action] | None]]
+HomeHandler = Callable[[Context], Awaitable[Sequence[Action]]]
 """Returns None when the message is not for this handler."""
 
 
@@ -54,6 +55,7 @@ class Router:
         self._choices: dict[str, ChoiceHandler] = {}
         self._forms: dict[str, FormHandler] = {}
         self._messages: list[MessageHandler] = []
+        self._home: HomeHandler | None = None
 
     @property
     def db(self) -> Database:
@@ -64,6 +66,9 @@ class Router:
 
     def on_form(self, key_prefix: str, handler: FormHandler) -> None:
         self._forms[key_prefix] = handler
+
+    def on_home(self, handler: HomeHandler) -> None:
+        self._home = handler
 
     def on_message(self, handler: MessageHandler) -> None:
         self._messages.append(handler)
@@ -113,6 +118,8 @@ class Router:
             return await self._form(ctx, event.key, event.values)
         if isinstance(event, MessageReceived):
             return await self._message(ctx, event.text)
+        if isinstance(event, HomeOpened) and self._home is not None:
+            return await self._home(ctx)
         return []
 
     async def _choice(self, ctx: Context, key: str, value: str) -> Sequence[Action]:

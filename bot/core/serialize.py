@@ -19,6 +19,7 @@ from bot.core.actions import (
     FieldKind,
     FormField,
     OpenForm,
+    PublishHome,
     React,
     Send,
     Upload,
@@ -109,6 +110,8 @@ def action_to_dict(action: Action) -> dict[str, Any]:
         tag, body = "react", _react(action)
     elif isinstance(action, OpenForm):
         tag, body = "open_form", _form(action)
+    elif isinstance(action, PublishHome):
+        tag, body = "publish_home", {"content": content_to_dict(action.content)}
     else:
         raise TypeError(f"cannot serialise {type(action).__name__}")
     return {"v": FORMAT_VERSION, "type": tag, "to": conversation_to_dict(action.to), **body}
@@ -151,9 +154,13 @@ def _form_from(d: Mapping[str, Any], to: ConversationRef) -> OpenForm:
                     errors=tuple((str(k), str(m)) for k, m in d.get("errors", ())))
 
 
+def _home_from(d: Mapping[str, Any], to: ConversationRef) -> PublishHome:
+    return PublishHome(to=to, content=content_from_dict(d["content"]))
+
+
 _DECODERS: dict[str, Callable[[Mapping[str, Any], ConversationRef], Action]] = {
     "send": _send_from, "edit": _edit_from, "ask_choice": _ask_from, "upload": _upload_from,
-    "react": _react_from, "open_form": _form_from,
+    "react": _react_from, "open_form": _form_from, "publish_home": _home_from,
 }
 
 

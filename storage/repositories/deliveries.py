@@ -232,6 +232,15 @@ async def find(session: AsyncSession, *, kind: str | None = None, status: str | 
     return [_record(r) for r in (await session.execute(stmt)).mappings()]
 
 
+async def upcoming_for(session: AsyncSession, workspace_pk: int, user_id: str, *, now: datetime,
+                       limit: int = 10) -> list[DeliveryRecord]:
+    """A member's own pending sends from now on (their home view lists them), soonest first."""
+    stmt = (select(_T).where(_T.c.workspace_id == workspace_pk, _T.c.owner_user_id == user_id,
+                             _T.c.status == PENDING, _T.c.due_at >= now)
+            .order_by(_T.c.due_at, _T.c.id).limit(limit))
+    return [_record(r) for r in (await session.execute(stmt)).mappings()]
+
+
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     stmt = select(_T.c.status, func.count()).group_by(_T.c.status)
     return {status: int(n) for status, n in (await session.execute(stmt)).all()}

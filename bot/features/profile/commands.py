@@ -58,14 +58,18 @@ async def show(ctx: Context, args: Args) -> Sequence[Action]:
         return await _show_other(ctx, target[0])
     if args.text.strip():
         return await _show_by_name(ctx, args.text.strip())
+    if ctx.member.tz is None:
+        return [ctx.fail("profile.zone_not_set", example=EXAMPLE_SET)]
+    return [ctx.reply("\n".join(summary_lines(ctx)))]
+
+
+def summary_lines(ctx: Context) -> list[str]:
+    """Zone and local time, hours, coming days off: what `/tz` and the home view show."""
     member = ctx.member
     if member.tz is None:
-        return [ctx.fail("profile.zone_not_set", example=EXAMPLE_SET)]
-    lines = [_zone_line(ctx, member.tz), _hours_line(ctx, member.hours)]
+        return [ctx.t("profile.zone_not_set"), ctx.t("common.example", example=EXAMPLE_SET)]
     off = _days_off_line(ctx, member)
-    if off:
-        lines.append(off)
-    return [ctx.reply("\n".join(lines))]
+    return [_zone_line(ctx, member.tz), _hours_line(ctx, member.hours), *([off] if off else [])]
 
 
 async def _show_by_name(ctx: Context, name: str) -> Sequence[Action]:

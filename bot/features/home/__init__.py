@@ -1,0 +1,1 @@
+"""A member's home view: their profile and what Rekan will send them next."""
