@@ -36,6 +36,15 @@ def build_registry() -> CommandRegistry:
     return registry
 
 
+def build_router(services: Services, registry: CommandRegistry | None = None) -> Router:
+    """The router with every feature's handlers for choices, forms and the home view."""
+    router = Router(services=services, registry=registry or build_registry())
+    router.on_choice(profile.PICK_KEY, profile.picked_zone)
+    router.on_form(profile.SETUP_KEY, profile.setup_submitted)
+    router.on_home(home)
+    return router
+
+
 class Outbound:
     """Sends each action through the adapter of its platform."""
 
@@ -66,10 +75,7 @@ class Rekan:
         self.clock: Clock = clock or SystemClock()
         self.db = Database(database_url or settings.rekan.database_url)
         self.registry = build_registry()
-        self.router = Router(services=Services(db=self.db, clock=self.clock), registry=self.registry)
-        self.router.on_choice(profile.PICK_KEY, profile.picked_zone)
-        self.router.on_form(profile.SETUP_KEY, profile.setup_submitted)
-        self.router.on_home(home)
+        self.router = build_router(Services(db=self.db, clock=self.clock), self.registry)
         self.outbound = Outbound()
         sched = settings.scheduling
         policies = Policies(mapping={k: timedelta(minutes=v) for k, v in sched.grace_minutes.items()},

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from bot.app import build_registry
+from bot.app import build_router
 from bot.clock import ManualClock
 from bot.core.actions import Action, AskChoice, Send
 from bot.core.capabilities import SHELL, Capabilities
@@ -17,7 +17,6 @@ from bot.core.events import ActionTriggered, CommandInvoked, MessageReceived
 from bot.core.identity import AccountRef, ConversationKind, ConversationRef
 from bot.core.render_text import render_plain
 from bot.core.router import Router
-from bot.features.profile import commands as profile
 from storage.models import Base
 from storage.session import Database
 
@@ -25,10 +24,7 @@ _ids = itertools.count(1)
 
 
 def make_router(db: Database, clock: ManualClock) -> Router:
-    router = Router(services=Services(db=db, clock=clock), registry=build_registry())
-    router.on_choice(profile.PICK_KEY, profile.picked_zone)
-    router.on_form(profile.SETUP_KEY, profile.setup_submitted)
-    return router
+    return build_router(Services(db=db, clock=clock))
 
 
 def text_of(actions: Sequence[Action]) -> str:

@@ -21,8 +21,9 @@ SHELL = Capabilities(
     max_message_length=100_000, ephemeral=True, ephemeral_outside_interaction=True,
     modals=False, buttons=False, threads=False, native_timestamps=False, files=True,
 )
+# Slack whispers (chat.postEphemeral) need the interaction's user; without one a DM says it privately.
 SLACK = Capabilities(
-    max_message_length=3_000, ephemeral=True, ephemeral_outside_interaction=True,
+    max_message_length=3_000, ephemeral=True, ephemeral_outside_interaction=False,
     modals=True, buttons=True, threads=True, native_timestamps=True, files=True,
 )
 DISCORD = Capabilities(
