@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     shell.add_argument("--demo", action="store_true", help="a five-member team and a clock you can move")
     shell.add_argument("--json", action="store_true", help="print every action as one JSON line")
     sub.add_parser("check-config", help="validate the settings and exit")
+    manifest = sub.add_parser("manifest", help="print a platform app manifest")
+    manifest.add_argument("platform", choices=["slack"])
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="public https base URL of this Rekan (HTTP mode)")
+    where.add_argument("--socket", action="store_true", help="Socket Mode: no public URL needed")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=["upgrade", "current"])
     return parser
@@ -55,16 +60,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_db(settings, args.db_command))
     if args.command == "run":
         return _run(settings)
+    if args.command == "manifest":
+        return _manifest(settings, None if args.socket else args.url)
     return _shell(settings, speaker=args.speaker, demo=args.demo, json_mode=args.json)
 
 
 def _run(settings: Settings) -> int:
-    platforms = settings.platforms()
-    if not platforms:
+    if not settings.platforms():
         return _shell(settings, speaker=None, demo=False, json_mode=False)
-    print(f"rekan: credentials for {', '.join(platforms)} are set, but this build has no adapter for "
-          "them yet; unset them to use the shell.", file=sys.stderr)
-    return 2
+    from adapters.runner import serve  # the entry point composes adapters; the core never imports them
+
+    return asyncio.run(serve(settings))
+
+
+def _manifest(settings: Settings, url: str | None) -> int:
+    from adapters.slack.manifest import slack_manifest
+    from bot.app import build_registry
+
+    try:
+        print(slack_manifest(build_registry(), url=url), end="")
+    except ValueError as exc:
+        print(f"rekan manifest: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _shell(settings: Settings, *, speaker: str | None, demo: bool, json_mode: bool) -> int:

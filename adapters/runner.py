@@ -1,0 +1,48 @@
+"""`rekan run` with platform credentials: one Rekan core, every configured adapter, until a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from bot.app import Rekan
+from bot.config import Settings
+
+log = logging.getLogger("rekan.run")
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
+    """Adapters register their senders before the scheduler starts, so nothing due waits for them."""
+    from adapters.slack.app import SlackAdapter  # local: only a Slack deployment loads slack_bolt
+
+    rekan = Rekan(settings)
+    adapters = [SlackAdapter(rekan, settings)] if settings.slack.enabled else []
+    if settings.discord.enabled:
+        log.error("Discord credentials are set, but the Discord adapter is not in this build yet")
+        if not adapters:
+            return 2
+    stop = stop or _stop_on_signals()
+    await rekan.start()
+    started = []
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+        log.info("Rekan is running on %s", ", ".join(a.platform for a in adapters))
+        await stop.wait()
+    finally:
+        for adapter in reversed(started):
+            await adapter.stop()
+        await rekan.stop()
+    return 0
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
