@@ -142,6 +142,8 @@ class SlackSettings:
     app_token: Secret | None = None
     client_id: str | None = None
     client_secret: Secret | None = None
+    api_url: str | None = None
+    """Web API base URL; unset is slack.com. For a fake Slack in tests, or a corporate proxy."""
 
     @property
     def enabled(self) -> bool:
@@ -251,7 +253,7 @@ KNOWN_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "rekan": ("database_url", "default_locale", "log_level", "log_format"),
         "http": ("port", "host"),
-        "slack": ("bot_token", "signing_secret", "app_token", "client_id", "client_secret"),
+        "slack": ("bot_token", "signing_secret", "app_token", "client_id", "client_secret", "api_url"),
         "discord": (
             "bot_token",
             "application_id",
@@ -575,6 +577,9 @@ def _read_http(section: _Section) -> HttpSettings:
     )
 
 
+_SLACK_API_URL = re.compile(r"https?://[^\s/]+(/\S*)?/api/")
+
+
 def _read_slack(section: _Section) -> SlackSettings:
     """Slack credentials, refusing a half-configured app that would only fail later at connect time."""
     settings = SlackSettings(
@@ -585,7 +590,10 @@ def _read_slack(section: _Section) -> SlackSettings:
         app_token=section.optional("app_token", _Token("Slack app-level token", "xapp-"), "SLACK_APP_TOKEN"),
         client_id=section.optional("client_id", _Text("a Slack client id in quotes"), "SLACK_CLIENT_ID"),
         client_secret=section.optional("client_secret", _Token("Slack client secret"), "SLACK_CLIENT_SECRET"),
+        api_url=section.optional("api_url", _Text('an http(s) URL ending in "/api/"'), "SLACK_API_URL"),
     )
+    if settings.api_url is not None and not _SLACK_API_URL.fullmatch(settings.api_url):
+        raise section.fail("api_url", 'an http(s) URL ending in "/api/", e.g. "https://slack.com/api/"')
     if settings.client_id is not None and settings.client_secret is None:
         raise section.fail("client_id", "slack.client_secret as well (or SLACK_CLIENT_SECRET)")
     if settings.enabled and settings.signing_secret is None and settings.app_token is None:

@@ -62,7 +62,7 @@ class SlackAdapter:
 
     def __init__(self, rekan: Rekan, settings: Settings, *, api_url: str | None = None) -> None:
         self.rekan, self.settings = rekan, settings
-        self._api_url = api_url  # tests point slack_sdk at a fake Slack; None is slack.com
+        self._api_url = api_url or settings.slack.api_url  # a fake Slack in tests; None is slack.com
         self.profiles = ProfileCache()
         self._clients: dict[str, AsyncWebClient] = {}
         self._installations: AsyncSQLAlchemyInstallationStore | None = None

@@ -555,3 +555,14 @@ def test_the_settings_are_frozen() -> None:
 def test_settings_can_be_built_directly_for_tests_elsewhere() -> None:
     assert Settings().platforms() == ()
     assert Settings().http.port == 3000
+
+
+@pytest.mark.parametrize("url", ["slack.com/api/", "https://slack.com/api", "ftp://x/api/"])
+def test_a_slack_api_url_must_be_an_http_url_ending_in_api(url: str) -> None:
+    with pytest.raises(ConfigError, match="SLACK_API_URL"):
+        load_settings(None, env={"SLACK_API_URL": url})
+
+
+def test_a_slack_api_url_points_the_adapter_elsewhere() -> None:
+    assert load_settings(None, env={"SLACK_API_URL": "http://127.0.0.1:9/api/"}).slack.api_url == (
+        "http://127.0.0.1:9/api/")
