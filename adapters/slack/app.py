@@ -27,6 +27,7 @@ from adapters.slack.render import CHOICE_ACTION_PATTERN, FORM_CALLBACK, modal_er
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate_in import (
     PLATFORM,
+    SlackReply,
     action_event,
     command_event,
     home_opened_event,
@@ -50,6 +51,9 @@ WORKSPACE_RATE = 10.0
 """Messages per second across a workspace: well under chat.postMessage's tier, leaving room for replies."""
 
 
+INTERACTIVE_RATE = 20
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -67,8 +71,11 @@ class SlackAdapter:
         self._clients: dict[str, AsyncWebClient] = {}
         self._installations: AsyncSQLAlchemyInstallationStore | None = None
         self.bolt = self._build_bolt()
-        self.sender = SendQueue(SlackSender(self.client_for), per_destination_rate=1.0,
-                                workspace_rate=WORKSPACE_RATE)
+        direct = SlackSender(self.client_for)
+        self.sender = SendQueue(direct, per_destination_rate=1.0, workspace_rate=WORKSPACE_RATE)
+        # Answers through an interaction's response_url are not channel posts: Slack does not pace
+        # them per channel, so a busy channel's commands are not made to queue behind each other.
+        self._answers = SendQueue(direct, per_destination_rate=INTERACTIVE_RATE, burst=INTERACTIVE_RATE)
         rekan.outbound.register(PLATFORM, self.sender)
         self._register()
         self._runner: web.AppRunner | None = None
@@ -263,8 +270,10 @@ class SlackAdapter:
 
     async def _deliver(self, actions: Sequence[Action]) -> None:
         for action in actions:
+            handle = getattr(action, "reply_handle", None)
+            answers = isinstance(handle, SlackReply) and handle.response_url is not None
             try:
-                await self.sender.perform(action)
+                await (self._answers if answers else self.sender).perform(action)
             except (TransientSendError, PermanentSendError) as exc:
                 log.warning("a reply to Slack was not delivered (%s): %s", type(action).__name__, exc)
 

@@ -51,7 +51,9 @@ def classify(exc: SlackApiError) -> Exception:
     if status == 429:
         retry = (response.headers or {}).get("Retry-After") or (response.headers or {}).get("retry-after")
         return TransientSendError(retry_after=float(retry) if retry else None, reason="ratelimited")
-    code = str(response.get("error") or f"http_{status}") if response is not None else "unknown"
+    data = getattr(response, "data", None)
+    # A 5xx from a proxy may carry a plain-text body, which slack_sdk keeps as a str, not a dict.
+    code = str(data.get("error") or f"http_{status}") if isinstance(data, dict) else f"http_{status}"
     if status >= 500 or code in {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}:
         return TransientSendError(reason=code)
     if code in PERMANENT_ERRORS:

@@ -38,3 +38,7 @@ def test_a_message_id_carries_channel_and_ts_for_later_edits() -> None:
     assert split_message_id("C0GENERAL:1764468000.000100") == ("C0GENERAL", "1764468000.000100")
     with pytest.raises(PermanentSendError):
         split_message_id("garbage")
+
+
+def test_a_proxy_error_page_is_a_transient_failure() -> None:
+    assert isinstance(classify(failure(502, "Bad Gateway")), TransientSendError)  # type: ignore[arg-type]
