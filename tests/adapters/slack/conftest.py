@@ -42,7 +42,7 @@ def slack_settings(db: Database, **env: str) -> Settings:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
+    async with FakeSlack(team_id=TEAM) as fake:
         fake.users.update(USERS)
         yield fake
 

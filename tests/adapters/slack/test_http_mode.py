@@ -99,13 +99,14 @@ async def test_the_zone_is_seeded_from_the_slack_profile_on_first_contact(runnin
 
 
 async def test_workspace_admins_in_slack_are_rekan_admins(running: Running) -> None:
-    await running.post(command(running, "", user="U0PRIYA", name="first"))
-    await running.post(command(running, "", user="U0LIAM", name="liam"))
-    await running.post(command(running, "managers add <@U0LIAM|liam>", user="U0PRIYA", command="/rekan",
-                               name="refused"))
-    await running.post(command(running, "managers add <@U0LIAM|liam>", user="U0AYU", command="/rekan",
-                               name="granted"))
-    answers = dict(await running.fake.wait_for_response(count=4))
+    """Each command is answered before the next is sent: Rekan handles them concurrently after the ack."""
+    steps = [("/tz", "", "U0PRIYA", "first"), ("/tz", "", "U0LIAM", "liam"),
+             ("/rekan", "managers add <@U0LIAM|liam>", "U0PRIYA", "refused"),
+             ("/rekan", "managers add <@U0LIAM|liam>", "U0AYU", "granted")]
+    for n, (name, text, user, label) in enumerate(steps, start=1):
+        await running.post(command(running, text, user=user, command=name, name=label))
+        await running.fake.wait_for_response(count=n)
+    answers = dict(running.fake.responses)
     assert "Only workspace admins" in texts(answers["refused"])
     assert "is now a manager" in texts(answers["granted"])
 
