@@ -172,3 +172,14 @@ async def test_opening_the_home_tab_publishes_my_zone(running: Running) -> None:
     view = view if isinstance(view, dict) else json.loads(view)
     assert published.params["user_id"] == "U0AYU" and view["type"] == "home"
     assert "Asia/Jakarta" in texts(view)
+
+
+async def test_the_home_tab_follows_a_change_made_with_a_command(running: Running) -> None:
+    payload = json.dumps(event_callback(app_home_opened_event(user="U0AYU"), team_id=TEAM, event_id="Ev0HOME2",
+                                        event_time=int(time.time())))
+    await running.post_json(payload)
+    await running.fake.wait_for("views.publish")
+    await running.post(command(running, "set Europe/Berlin"))
+    published = await running.fake.wait_for("views.publish", count=2)
+    latest = published[-1].params["view"]
+    assert "Europe/Berlin" in texts(latest if isinstance(latest, dict) else json.loads(latest))
