@@ -5,22 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedEventRow
+from storage.repositories.conflicts import insert_if_absent
 
 
 async def mark_processed(session: AsyncSession, platform: str, event_id: str, now: datetime) -> bool:
     """Record the event; False when it was already recorded (a platform retry)."""
     values = {"platform": platform, "event_id": event_id, "seen_at": now}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ProcessedEventRow).values(**values).on_conflict_do_nothing(
-        index_elements=["platform", "event_id"]
-    )
-    result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    return await insert_if_absent(session, ProcessedEventRow, values, ("platform", "event_id"))
 
 
 async def prune_processed(session: AsyncSession, now: datetime, keep: timedelta) -> int:

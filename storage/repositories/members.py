@@ -19,6 +19,7 @@ from bot.core.identity import (
     WorkspaceRef,
 )
 from storage.models import DayOffRow, MemberRow, WorkspaceRow
+from storage.repositories.conflicts import insert_if_absent
 
 WEEKDAY_CODES = "0123456"
 USER_TZ = "user"
@@ -70,10 +71,11 @@ async def ensure_workspace(
 ) -> WorkspaceRow:
     row = await get_workspace(session, ref)
     if row is None:
-        row = WorkspaceRow(platform=ref.platform, external_id=ref.workspace_id, name=name,
-                           default_locale=locale, created_at=now)
-        session.add(row)
-        await session.flush()
+        values = {"platform": ref.platform, "external_id": ref.workspace_id, "name": name,
+                  "default_locale": locale, "created_at": now}
+        await insert_if_absent(session, WorkspaceRow, values, ("platform", "external_id"))
+        row = await get_workspace(session, ref)
+        assert row is not None  # inserted here, or by a concurrent first contact
     return row
 
 
@@ -122,13 +124,16 @@ async def ensure_member(
     """
     row = await get_member(session, workspace_pk, user_id)
     if row is None:
-        row = MemberRow(workspace_id=workspace_pk, user_id=user_id,
-                        display_name=display_name or user_id, is_admin=bool(is_admin),
-                        tz=platform_tz, tz_source=PLATFORM_TZ if platform_tz else None,
-                        is_manager=False, created_at=now, updated_at=now)
-        session.add(row)
-        await session.flush()
-        return await get_member(session, workspace_pk, user_id) or row
+        values = {"workspace_id": workspace_pk, "user_id": user_id, "display_name": display_name or user_id,
+                  "is_admin": bool(is_admin), "tz": platform_tz,
+                  "tz_source": PLATFORM_TZ if platform_tz else None, "is_manager": False,
+                  "created_at": now, "updated_at": now}
+        if await insert_if_absent(session, MemberRow, values, ("workspace_id", "user_id")):
+            created = await get_member(session, workspace_pk, user_id)
+            assert created is not None
+            return created
+        row = await get_member(session, workspace_pk, user_id)  # a concurrent first contact won
+        assert row is not None
     if platform_tz and row.tz_source != USER_TZ and row.tz != platform_tz:
         row.tz, row.tz_source = platform_tz, PLATFORM_TZ
         row.updated_at = now

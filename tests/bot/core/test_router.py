@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -69,6 +70,15 @@ async def test_a_zone_name_the_tz_database_does_not_know_is_ignored(db: Database
                  platform_tz="Mars/Olympus_Mons")
     reply = await odd.run("/tz")
     assert "Mars" not in reply and "/tz set" in reply
+
+
+async def test_first_contact_from_many_members_at_once_is_no_error(db: Database, clock: ManualClock) -> None:
+    """A new workspace's first events often arrive together (and a platform retry with them)."""
+    router = make_router(db, clock)
+    people = [Person(router=router, clock=clock, user_id=f"U{i}", workspace_id="T-new") for i in range(8)]
+    replies = await asyncio.gather(*(p.run("/tz") for p in people), people[0].run("/tz"))
+    assert not any("went wrong" in r for r in replies), replies
+    assert await count(db, MemberRow) == 8
 
 
 async def test_a_crashing_handler_gives_a_friendly_reply_with_an_error_id_that_is_logged(
