@@ -50,6 +50,8 @@ class SubcommandSpec:
     options: tuple[OptionSpec, ...] = ()
     permission: Role = Role.MEMBER
     aliases: tuple[str, ...] = ()
+    opens_form: bool = False
+    """Answers with a form: Discord can only show a modal as the first, undeferred answer."""
 
 
 @dataclass(frozen=True, kw_only=True)

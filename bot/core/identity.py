@@ -20,6 +20,11 @@ class WorkspaceRef:
     workspace_id: str
 
 
+UNSCOPED = ""
+"""Workspace id of an event from a DM that belongs to no one workspace (Discord DMs are outside guilds):
+the router resolves it to the member's most recently active workspace on that platform."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class AccountRef:
     """A person on a platform; `user_id` is the platform's immutable id."""

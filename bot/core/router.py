@@ -12,13 +12,15 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.actions import Action, AskChoice, OpenForm, Send, Visibility
 from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
 from bot.core.content import Content
 from bot.core.context import Context, Services
 from bot.core.events import ActionTriggered, Event, FormSubmitted, HomeOpened, MessageReceived
-from bot.core.identity import ConversationRef
+from bot.core.identity import UNSCOPED, ConversationRef
 from bot.core.middleware import Middleware, Next, Request, check_permission, command_lookup, deduplicate
 from bot.core.prompts import (
     active_form_key,
@@ -92,6 +94,8 @@ class Router:
     async def _context(self, event: Event, caps: Capabilities) -> Context:
         now = self.services.clock.now()
         async with self.db.session() as s:
+            if event.actor.workspace_id == UNSCOPED:
+                event = await _scoped(s, event)
             ws = await members_repo.ensure_workspace(s, event.actor.workspace, now=now)
             first = await members_repo.count_members(s, ws.id) == 0
             admin = event.actor_is_admin if event.actor_is_admin is not None else (first or None)
@@ -176,6 +180,16 @@ class Router:
             else:
                 out.append(action)
         return out
+
+
+async def _scoped(session: AsyncSession, event: Event) -> Event:
+    """A DM outside any workspace joins the member's latest one (or a personal one for a newcomer)."""
+    actor = event.actor
+    latest = await members_repo.latest_workspace_of(session, actor.platform, actor.user_id)
+    workspace_id = latest.external_id if latest is not None else f"dm-{actor.user_id}"
+    scoped = replace(actor, workspace_id=workspace_id)
+    conversation = replace(event.conversation, workspace_id=workspace_id)
+    return replace(event, actor=scoped, conversation=conversation)
 
 
 def _valid_zone(name: str | None) -> str | None:

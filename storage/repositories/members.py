@@ -79,6 +79,15 @@ async def ensure_workspace(
     return row
 
 
+async def latest_workspace_of(session: AsyncSession, platform: str, user_id: str) -> WorkspaceRow | None:
+    """Where a person was last active on a platform: a DM outside any workspace belongs there."""
+    stmt = (select(WorkspaceRow).join(MemberRow, MemberRow.workspace_id == WorkspaceRow.id)
+            .where(WorkspaceRow.platform == platform, MemberRow.user_id == user_id)
+            .order_by(MemberRow.updated_at.desc(), MemberRow.id.desc()).limit(1))
+    row: WorkspaceRow | None = (await session.execute(stmt)).scalar_one_or_none()
+    return row
+
+
 async def set_workspace_locale(session: AsyncSession, workspace_pk: int, locale: str) -> None:
     row = await session.get_one(WorkspaceRow, workspace_pk)
     row.default_locale = locale

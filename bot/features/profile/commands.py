@@ -248,7 +248,8 @@ TZ = CommandSpec(
                        handler=set_country, aliases=("negara",),
                        options=(OptionSpec(name="country", help_key="commands.opt_country", required=True,
                                            rest=True),)),
-        SubcommandSpec(name="setup", help_key="commands.tz_setup", example="/tz setup", handler=setup),
+        SubcommandSpec(name="setup", help_key="commands.tz_setup", example="/tz setup", handler=setup,
+                       opens_form=True),
     ),
 )
 

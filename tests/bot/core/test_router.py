@@ -13,7 +13,7 @@ from bot.core.actions import Action, Send, Visibility
 from bot.core.capabilities import DISCORD
 from bot.core.commands import Args, CommandSpec, SubcommandSpec
 from bot.core.context import Context
-from bot.core.identity import ConversationKind, Role
+from bot.core.identity import UNSCOPED, ConversationKind, Role
 from storage.models import MemberRow
 from storage.session import Database
 from tests.support import Person, count, make_router
@@ -79,6 +79,19 @@ async def test_first_contact_from_many_members_at_once_is_no_error(db: Database,
     replies = await asyncio.gather(*(p.run("/tz") for p in people), people[0].run("/tz"))
     assert not any("went wrong" in r for r in replies), replies
     assert await count(db, MemberRow) == 8
+
+
+async def test_a_dm_outside_any_workspace_belongs_to_the_members_latest_one(
+        db: Database, clock: ManualClock) -> None:
+    """Discord DMs carry no guild: they join the guild the member last used Rekan in."""
+    router = make_router(db, clock)
+    in_guild = Person(router=router, clock=clock, user_id="111", platform="discord", workspace_id="G1")
+    await in_guild.run("/tz set Asia/Jakarta")
+    in_dm = Person(router=router, clock=clock, user_id="111", platform="discord", workspace_id=UNSCOPED)
+    assert "Asia/Jakarta" in await in_dm.run("/tz")
+    stranger = Person(router=router, clock=clock, user_id="222", platform="discord", workspace_id=UNSCOPED)
+    await stranger.run("/tz set Europe/Berlin")
+    assert "Europe/Berlin" in await stranger.run("/tz")  # a personal space until they meet Rekan in a guild
 
 
 async def test_a_crashing_handler_gives_a_friendly_reply_with_an_error_id_that_is_logged(
