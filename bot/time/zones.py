@@ -445,6 +445,11 @@ def _country_zones() -> frozenset[str]:
     return frozenset(zone for zones in pytz.country_timezones.values() for zone in zones)
 
 
+def present_day_zones() -> frozenset[str]:
+    """The zones a person would pick from: those some country uses today."""
+    return _country_zones()
+
+
 def _zone_digest(zone: str) -> str:
     """A digest of the zone's tzdata file; links are stored as identical copies."""
     return hashlib.sha1(_tzdata_resource(zone).read_bytes(), usedforsecurity=False).hexdigest()
