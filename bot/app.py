@@ -17,6 +17,7 @@ from bot.core.events import Event
 from bot.core.router import Router
 from bot.features.home.view import home
 from bot.features.profile import commands as profile
+from bot.features.profile.ask_zone import ask_zone_once
 from bot.features.rekan.commands import rekan_command
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.lateness import Policies
@@ -39,6 +40,7 @@ def build_registry() -> CommandRegistry:
 def build_router(services: Services, registry: CommandRegistry | None = None) -> Router:
     """The router with every feature's handlers for choices, forms and the home view."""
     router = Router(services=services, registry=registry or build_registry())
+    router.middleware.append(ask_zone_once)
     router.on_choice(profile.PICK_KEY, profile.picked_zone)
     router.on_form(profile.SETUP_KEY, profile.setup_submitted)
     router.on_home(home)
