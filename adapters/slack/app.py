@@ -37,7 +37,7 @@ from adapters.slack.translate_in import (
 )
 from bot.app import Rekan
 from bot.config import Settings
-from bot.core.actions import Action, OpenForm
+from bot.core.actions import Action, OpenForm, SendResult
 from bot.core.capabilities import SLACK
 from bot.core.events import Event, HomeOpened
 from bot.scheduling.ratelimit import SendQueue
@@ -168,7 +168,7 @@ class SlackAdapter:
             self._clients[bot.bot_token] = self._web_client(bot.bot_token)
         return self._clients[bot.bot_token]
 
-    async def perform(self, action: Action) -> Any:
+    async def perform(self, action: Action) -> SendResult:
         return await self.sender.perform(action)
 
     # --- inbound -----------------------------------------------------------------------------
