@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 
+from adapters.base import Adapter
 from bot.app import Rekan
 from bot.config import Settings
 
@@ -15,14 +16,16 @@ log = logging.getLogger("rekan.run")
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
     """Adapters register their senders before the scheduler starts, so nothing due waits for them."""
-    from adapters.slack.app import SlackAdapter  # local: only a Slack deployment loads slack_bolt
-
     rekan = Rekan(settings)
-    adapters = [SlackAdapter(rekan, settings)] if settings.slack.enabled else []
+    adapters: list[Adapter] = []
+    if settings.slack.enabled:
+        from adapters.slack.app import SlackAdapter  # local: only a Slack deployment loads slack_bolt
+
+        adapters.append(SlackAdapter(rekan, settings))
     if settings.discord.enabled:
-        log.error("Discord credentials are set, but the Discord adapter is not in this build yet")
-        if not adapters:
-            return 2
+        from adapters.discord.app import DiscordAdapter  # local: only a Discord deployment loads discord.py
+
+        adapters.append(DiscordAdapter(rekan, settings))
     stop = stop or _stop_on_signals()
     await rekan.start()
     started = []

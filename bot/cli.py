@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     where = manifest.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="public https base URL of this Rekan (HTTP mode)")
     where.add_argument("--socket", action="store_true", help="Socket Mode: no public URL needed")
+    discord_cmd = sub.add_parser("discord", help="Discord: sync the command tree, print the invite URL")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
+    sync = discord_sub.add_parser("sync", help="replace the application's slash commands with Rekan's")
+    sync.add_argument("--guild", help="sync to one guild only (instant), by its id")
+    discord_sub.add_parser("invite-url", help="print the URL that adds Rekan to a server")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=["upgrade", "current"])
     return parser
@@ -60,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_db(settings, args.db_command))
     if args.command == "run":
         return _run(settings)
+    if args.command == "discord":
+        return _discord(settings, args.discord_command, getattr(args, "guild", None))
     if args.command == "manifest":
         return _manifest(settings, None if args.socket else args.url)
     return _shell(settings, speaker=args.speaker, demo=args.demo, json_mode=args.json)
@@ -71,6 +78,19 @@ def _run(settings: Settings) -> int:
     from adapters.runner import serve  # the entry point composes adapters; the core never imports them
 
     return asyncio.run(serve(settings))
+
+
+def _discord(settings: Settings, command: str, guild: str | None) -> int:
+    from adapters.discord.tools import invite_url_text, sync_commands
+
+    if not settings.discord.enabled:
+        print("rekan discord: set DISCORD_BOT_TOKEN first", file=sys.stderr)
+        return 2
+    if command == "invite-url":
+        print(asyncio.run(invite_url_text(settings)))
+        return 0
+    print(asyncio.run(sync_commands(settings, guild)))
+    return 0
 
 
 def _manifest(settings: Settings, url: str | None) -> int:

@@ -1,0 +1,167 @@
+"""Core actions become Discord REST calls through discord.py's HTTP client (its buckets handle 429s).
+
+Answers to an interaction go through its webhook (valid 15 minutes); anything else, or an answer whose
+interaction has expired, is a plain message in the channel or the member's DM.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import discord
+from discord.http import HTTPClient, Route
+
+from adapters.discord.render import DiscordMessage, render_choice, render_content
+from adapters.discord.translate_in import DiscordReply
+from bot.core.actions import (
+    Action,
+    AskChoice,
+    Edit,
+    OpenForm,
+    PublishHome,
+    React,
+    Send,
+    SendResult,
+    Upload,
+    Visibility,
+)
+from bot.core.identity import ConversationKind, ConversationRef
+from bot.scheduling.sender import PermanentSendError, TransientSendError
+
+EPHEMERAL = 1 << 6
+# Discord JSON error codes that will fail the same way every time.
+PERMANENT_CODES = {
+    10003: "channel_not_found", 10008: "message_not_found", 10013: "user_not_found",
+    50001: "not_in_channel", 50007: "dms_closed", 50013: "missing_permissions", 50035: "bad_payload",
+    10015: "interaction_expired",
+}
+# The core names emoji the Slack way; Discord wants the character itself.
+EMOJI = {"white_check_mark": "\u2705", "eyes": "\U0001f440", "tada": "\U0001f389", "x": "\u274c",
+         "thumbsup": "\U0001f44d", "+1": "\U0001f44d", "warning": "\u26a0\ufe0f", "hourglass": "\u231b"}
+
+
+def classify(exc: discord.HTTPException) -> Exception:
+    """5xx is worth a retry (discord.py already waited out any 429); known codes are final."""
+    if exc.status >= 500 or exc.status == 429:
+        return TransientSendError(reason=f"http_{exc.status}")
+    return PermanentSendError(PERMANENT_CODES.get(exc.code, f"http_{exc.status}_{exc.code}"))
+
+
+def message_id(channel_id: str, message: str) -> str:
+    return f"{channel_id}:{message}"
+
+
+def _payload(message: DiscordMessage, *, ephemeral: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {"content": message.content, "embeds": message.embeds,
+                            "components": message.components, "allowed_mentions": message.allowed_mentions}
+    if ephemeral:
+        body["flags"] = EPHEMERAL
+    return body
+
+
+class DiscordSender:
+    """Performs one action; raises TransientSendError or PermanentSendError on failure."""
+
+    def __init__(self, http: Callable[[], HTTPClient]) -> None:
+        self._http = http
+        self._dm_channels: dict[str, str] = {}
+        self.followed_up: set[str] = set()
+        """Interactions that got a follow-up (the first one replaces the deferred 'thinking…')."""
+
+    async def perform(self, action: Action) -> SendResult:
+        try:
+            return await self._perform(action)
+        except discord.HTTPException as exc:
+            raise classify(exc) from exc
+        except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+            raise TransientSendError(reason=type(exc).__name__) from exc
+
+    async def _perform(self, action: Action) -> SendResult:
+        if isinstance(action, Send):
+            messages = render_content(action.content, ping=action.ping)
+            return await self._post(action.to, messages, action.reply_handle, action.visibility)
+        if isinstance(action, AskChoice):
+            choice = render_choice(action)
+            return await self._post(action.to, [choice], action.reply_handle, action.visibility)
+        if isinstance(action, Edit):
+            channel, message = _split(action.message_id)
+            body = _payload(render_content(action.content)[0], ephemeral=False)
+            await self._http().request(Route("PATCH", "/channels/{channel_id}/messages/{message_id}",
+                                             channel_id=channel, message_id=message), json=body)
+            return SendResult(message_id=action.message_id)
+        if isinstance(action, React):
+            channel, message = _split(action.message_id)
+            emoji = EMOJI.get(action.emoji.strip(":"), action.emoji.strip(":"))
+            await self._http().request(Route(
+                "PUT", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+                channel_id=channel, message_id=message, emoji=emoji))
+            return SendResult(message_id=action.message_id)
+        if isinstance(action, Upload):
+            return await self._upload(action)
+        if isinstance(action, PublishHome):
+            return SendResult(message_id=None)  # Discord has no per-member home view
+        assert isinstance(action, OpenForm)
+        raise PermanentSendError("modal_needs_interaction")  # a modal can only answer a fresh interaction
+
+    async def _post(self, to: ConversationRef, messages: list[DiscordMessage], handle: object,
+                    visibility: Visibility) -> SendResult:
+        reply = handle if isinstance(handle, DiscordReply) and handle.token else None
+        ephemeral = visibility is Visibility.EPHEMERAL
+        if reply is not None and (ephemeral or to.kind is ConversationKind.DM):
+            try:
+                return await self._follow_up(reply, messages, ephemeral=ephemeral)
+            except discord.NotFound:
+                pass  # the 15-minute interaction token expired: fall back to a plain message
+        channel = await self._channel(to)
+        first: str | None = None
+        for m in messages:
+            route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
+            sent = await self._http().request(route, json=_payload(m, ephemeral=False))
+            first = first or message_id(channel, str(sent["id"]))
+        return SendResult(message_id=first)
+
+    async def _follow_up(self, reply: DiscordReply, messages: list[DiscordMessage], *,
+                         ephemeral: bool) -> SendResult:
+        first: str | None = None
+        for m in messages:
+            route = Route("POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=reply.application_id,
+                          webhook_token=reply.token)
+            sent = await self._http().request(route, json=_payload(m, ephemeral=ephemeral),
+                                              params={"wait": "true"})
+            self.followed_up.add(reply.interaction_id)
+            if first is None and isinstance(sent, dict) and sent.get("id"):
+                first = message_id(str(sent.get("channel_id") or reply.channel_id), str(sent["id"]))
+        return SendResult(message_id=first)
+
+    async def _channel(self, to: ConversationRef) -> str:
+        """A DM needs its channel id first; Discord returns the same one every time, so it is cached."""
+        if to.kind is ConversationKind.CHANNEL:
+            return to.conversation_id
+        user = to.conversation_id
+        if user not in self._dm_channels:
+            route = Route("POST", "/users/@me/channels")
+            channel = await self._http().request(route, json={"recipient_id": user})
+            self._dm_channels[user] = str(channel["id"])
+        return self._dm_channels[user]
+
+    async def _upload(self, action: Upload) -> SendResult:
+        channel = await self._channel(action.to)
+        body = _payload(render_content(action.comment)[0], ephemeral=False) if action.comment else {}
+        body["attachments"] = [{"id": 0, "filename": action.filename}]
+        form: list[dict[str, Any]] = [
+            {"name": "payload_json", "value": json.dumps(body)},
+            {"name": "files[0]", "value": action.data, "filename": action.filename,
+             "content_type": action.mime_type}]
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
+        sent = await self._http().request(route, form=form)
+        return SendResult(message_id=message_id(channel, str(sent["id"])))
+
+
+def _split(value: str) -> tuple[str, str]:
+    channel, _, message = value.partition(":")
+    if not message:
+        raise PermanentSendError("message_not_found")
+    return channel, message
