@@ -166,6 +166,10 @@ class DiscordSettings:
     shard_ids: tuple[int, ...] | None = None
     sync_commands_on_start: bool = True
     guild_id: str | None = None
+    api_url: str | None = None
+    """REST base URL (…/api/v10); unset is discord.com. For a fake Discord in tests, or a proxy."""
+    gateway_url: str | None = None
+    """Gateway websocket URL; unset is whatever Discord's /gateway says."""
 
     @property
     def enabled(self) -> bool:
@@ -261,6 +265,8 @@ KNOWN_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "shard_ids",
             "sync_commands_on_start",
             "guild_id",
+            "api_url",
+            "gateway_url",
         ),
         "scheduling": ("planner_interval_seconds", "lease_seconds", "dispatch_batch_size", "grace_minutes"),
         "shell": ("history_file", "member"),
@@ -623,7 +629,21 @@ def _read_discord(section: _Section) -> DiscordSettings:
         shard_ids=shard_ids,
         sync_commands_on_start=section.value("sync_commands_on_start", _Bool(), True),
         guild_id=section.optional("guild_id", _Snowflake("guild")),
+        api_url=_url(section, "api_url", "DISCORD_API_URL", _DISCORD_API_URL,
+                     'an http(s) URL ending in "/api/v10"'),
+        gateway_url=_url(section, "gateway_url", "DISCORD_GATEWAY_URL", _WS_URL, "a ws:// or wss:// URL"),
     )
+
+
+_DISCORD_API_URL = re.compile(r"https?://[^\s/]+(/\S*)?/api/v10")
+_WS_URL = re.compile(r"wss?://[^\s/]+(/\S*)?")
+
+
+def _url(section: _Section, key: str, env: str, pattern: re.Pattern[str], expected: str) -> str | None:
+    value: str | None = section.optional(key, _Text(expected), env)
+    if value is not None and not pattern.fullmatch(value):
+        raise section.fail(key, expected)
+    return value
 
 
 def _read_scheduling(section: _Section, file: str | None) -> SchedulingSettings:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import discord
+import yarl
 from discord.http import HTTPClient, Route
 
 from adapters.discord.commands import command_payloads
@@ -64,6 +65,14 @@ def facts_from(interaction: discord.Interaction[Any]) -> InteractionFacts:
     )
 
 
+def _point_at(api_url: str | None, gateway_url: str | None) -> None:
+    """discord.py reads its URLs from two class attributes; a proxy or a fake Discord replaces them."""
+    if api_url:
+        discord.http.Route.BASE = api_url
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
 class DiscordAdapter:
     """One discord.py client (auto-sharded when configured) and the sender the outbox uses."""
 
@@ -74,6 +83,7 @@ class DiscordAdapter:
                  client_options: dict[str, Any] | None = None) -> None:
         self.rekan, self.settings = rekan, settings
         conf = settings.discord
+        _point_at(conf.api_url, conf.gateway_url)
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True  # DMs need no privileged intent: standup answers arrive here

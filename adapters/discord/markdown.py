@@ -22,7 +22,8 @@ ZWSP = "\u200b"
 MAX_CONTENT = 2_000
 """Characters of `content` in one message."""
 MAX_TOKEN = 1_000
-"""Longest link token we emit; a longer one degrades to its label, so a token always fits in a message."""
+"""Longest link token or inline code line we emit; a longer one degrades to escaped text, so whatever a cut
+must keep whole always fits in a message."""
 
 # Characters that are markdown anywhere in a line: the escape itself, bold/italic, underline, strike,
 # code, spoiler and masked-link brackets. Discord honours a backslash before any ASCII punctuation.

@@ -204,7 +204,8 @@ def embed_size(embed: dict[str, Any]) -> int:
 
 
 def card_embeds(card: Card, ping: Collection[str]) -> list[dict[str, Any]]:
-    """Usually one embed; a card past an embed's limits continues in more, nothing dropped but the cut footer.
+    """Usually one embed; a card past one embed's limits continues in more (a body of any length, fields
+    past 25). Only a title, field or footer longer than its own slot is cut, with ….
 
     Discord shows the description above the fields, so a card's body comes before its fields.
     """

@@ -10,6 +10,12 @@ from bot.app import build_registry
 from bot.config import Settings
 
 
+def _client(settings: Settings) -> discord.Client:
+    if settings.discord.api_url:
+        discord.http.Route.BASE = settings.discord.api_url  # a proxy, or a fake Discord in tests
+    return discord.Client(intents=discord.Intents.none())
+
+
 async def _application_id(client: discord.Client, settings: Settings) -> str:
     return settings.discord.application_id or str(client.application_id)
 
@@ -18,7 +24,7 @@ async def sync_commands(settings: Settings, guild: str | None) -> str:
     """Replace the application's commands: a guild's at once, the global ones within about an hour."""
     token = settings.discord.bot_token
     assert token is not None
-    client = discord.Client(intents=discord.Intents.none())
+    client = _client(settings)
     try:
         await client.login(token.reveal())
         app_id = await _application_id(client, settings)
@@ -41,7 +47,7 @@ async def invite_url_text(settings: Settings) -> str:
     if app_id is None:
         token = settings.discord.bot_token
         assert token is not None
-        client = discord.Client(intents=discord.Intents.none())
+        client = _client(settings)
         try:
             await client.login(token.reveal())
             app_id = str(client.application_id)
