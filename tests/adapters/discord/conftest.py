@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -26,8 +26,11 @@ class Running:
     fake: FakeDiscord
 
 
-async def start_rekan(db: Database, fake: FakeDiscord, clock: ManualClock, **env: str) -> Running:
+async def start_rekan(db: Database, fake: FakeDiscord, clock: ManualClock, *, shard_count: int | None = None,
+                      **env: str) -> Running:
     settings = load_settings(None, env={"DISCORD_BOT_TOKEN": TOKEN, "REKAN_DATABASE_URL": db.url, **env})
+    if shard_count is not None:
+        settings = replace(settings, discord=replace(settings.discord, shard_count=shard_count))
     rekan = Rekan(settings, clock=clock, database_url=db.url)
     adapter = DiscordAdapter(rekan, settings, client_options=QUICK)
     await rekan.start()
