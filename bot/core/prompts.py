@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.actions import AskChoice, Choice, FieldKind, FormField, OpenForm, Send
+from bot.core.actions import AskChoice, Choice, FieldKind, FormField, OpenForm, Send, Visibility
 from bot.core.content import Content, bullets
 from bot.core.identity import ConversationKind
 from bot.i18n import translate
@@ -50,9 +50,17 @@ class PendingChoice:
 
 
 async def remember_choice(db: Database, workspace_pk: int, ask: AskChoice, now: datetime,
-                          prompt_text: str) -> None:
-    """Store an offered choice; one asked in a channel may be answered by any member."""
-    user = ask.to.conversation_id if ask.to.kind is ConversationKind.DM else ANY_MEMBER
+                          prompt_text: str, *, asked: str | None = None) -> None:
+    """Store an offered choice; one asked openly in a channel may be answered by any member.
+
+    A whisper in a channel (`asked` is whom it answers) is that member's, so they can answer it by DM too.
+    """
+    if ask.to.kind is ConversationKind.DM:
+        user = ask.to.conversation_id
+    elif ask.visibility is Visibility.EPHEMERAL and asked is not None:
+        user = asked
+    else:
+        user = ANY_MEMBER
     payload = {"choices": _choices_to_list(ask.choices), "prompt": prompt_text}
     async with db.session() as s:
         await repo.save_prompt(s, workspace_pk, user, key=ask.key, kind="choice", payload=payload,

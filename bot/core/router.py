@@ -169,7 +169,7 @@ class Router:
         for action in actions:
             if isinstance(action, AskChoice):
                 await remember_choice(self.db, ctx.workspace.id, action, ctx.now,
-                                      render_plain(action.prompt))
+                                      render_plain(action.prompt), asked=ctx.member.account.user_id)
                 out.append(action)
             elif isinstance(action, OpenForm) and not ctx.caps.modals:
                 out.append(await start_form(self.db, ctx.workspace.id, ctx.member.account.user_id,

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from storage.models import MemberRow
 from tests.adapters.discord.conftest import Running
@@ -121,3 +122,14 @@ async def test_after_a_gateway_reconnect_the_session_resumes_and_events_still_ar
     await running.fake.resumed()
     await command(running, "tz", "set", {"zone": "America/New_York"}, guild_id=GUILD_ID)
     assert "America/New\\_York (EST, UTC-05:00)" in said(running)  # `_` escaped for Discord markdown
+
+
+async def test_a_dm_answering_rekans_question_is_stored(running: Running) -> None:
+    """The question came in the guild; the answer, typed in the DM, lands in the same workspace."""
+    await command(running, "tz", "set", {"zone": "Indonesia"}, guild_id=GUILD_ID)
+    await running.fake.dispatch("MESSAGE_CREATE", message_create("3", author_id=USER_ID))
+    await running.fake.wait_for("POST", r"/channels/\d+/messages")
+    assert "Asia/Jayapura" in said(running, r"/channels/\d+/messages")
+    async with running.rekan.db.read() as s:
+        zone = (await s.execute(select(MemberRow.tz))).scalar_one()
+    assert zone == "Asia/Jayapura"
