@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC
 from urllib.parse import quote, urlsplit
 
+from adapters.marks import hug
 from bot.core.content import Code, Emphasis, Inline, Link, Mention, Paragraph, Text, Timestamp, TimestampStyle
 
 ELLIPSIS = "\u2026"
@@ -229,7 +230,7 @@ def render_inline(node: Inline, ping: Collection[str]) -> str:
 
 def span(text: str, mark: str) -> str:
     """`text` between `mark`s line by line, so a cut at a line break never leaves a span open."""
-    return "\n".join(_hug(escape(line), mark) for line in text.split("\n"))
+    return "\n".join(hug(escape(line), mark) for line in text.split("\n"))
 
 
 def code_span(text: str) -> str:
@@ -242,17 +243,7 @@ def _code_line(line: str) -> str:
     safe = defuse(line.replace("`", _GRAVE))
     if len(safe.strip()) > MAX_TOKEN:
         return escape(line)
-    return _hug(safe, "`")
-
-
-def _hug(line: str, mark: str) -> str:
-    """Marks hug the words: Discord ignores `* x *`, so surrounding spaces move outside the marks."""
-    core = line.strip()
-    if not core:
-        return line
-    lead = line[: len(line) - len(line.lstrip())]
-    trail = line[len(line.rstrip()):]
-    return f"{lead}{mark}{core}{mark}{trail}"
+    return hug(safe, "`")
 
 
 def link(node: Link) -> str:

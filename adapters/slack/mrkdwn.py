@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from adapters.marks import hug
 from bot.core.actions import Choice
 from bot.core.content import Code, Emphasis, Inline, Link, Mention, Paragraph, Text, Timestamp
 
@@ -159,17 +160,7 @@ def render_inline(node: Inline, ping: Collection[str]) -> str:
 def span(text: str, mark: str) -> str:
     """`text` between `mark`s, line by line: Slack ends a span at a line break and needs no inner spaces."""
     safe = escape(text).replace(mark, _STAND_INS[mark])
-    return "\n".join(_span_line(line, mark) for line in safe.split("\n"))
-
-
-def _span_line(line: str, mark: str) -> str:
-    """Marks hug the words: Slack ignores `* bold *`, so surrounding spaces move outside the marks."""
-    core = line.strip()
-    if not core:
-        return line
-    lead = line[: len(line) - len(line.lstrip())]
-    trail = line[len(line.rstrip()):]
-    return f"{lead}{mark}{core}{mark}{trail}"
+    return "\n".join(hug(line, mark) for line in safe.split("\n"))
 
 
 def link(node: Link) -> str:
