@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock
@@ -26,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     shell.add_argument("--demo", action="store_true", help="a five-member team and a clock you can move")
     shell.add_argument("--json", action="store_true", help="print every action as one JSON line")
     sub.add_parser("check-config", help="validate the settings and exit")
+    when = sub.add_parser("when", help="read a time phrase the way Rekan would")
+    when.add_argument("text", help='e.g. "besok jam 9 pagi" or "every weekday at 9am"')
+    when.add_argument("--tz", default="UTC", help="the speaker's IANA zone (default UTC)")
+    when.add_argument("--now", help="the reference time, ISO-8601 with offset (default: now)")
+    when.add_argument("--lang", default="en", choices=["en", "id"], help="the speaker's language")
+    when.add_argument("--json", action="store_true", help="one JSON object; exit 2 when refused")
     manifest = sub.add_parser("manifest", help="print a platform app manifest")
     manifest.add_argument("platform", choices=["slack"])
     where = manifest.add_mutually_exclusive_group(required=True)
@@ -65,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_db(settings, args.db_command))
     if args.command == "run":
         return _run(settings)
+    if args.command == "when":
+        return _when(args.text, args.tz, args.now, args.lang, args.json)
     if args.command == "discord":
         return _discord(settings, args.discord_command, getattr(args, "guild", None))
     if args.command == "manifest":
@@ -78,6 +87,22 @@ def _run(settings: Settings) -> int:
     from adapters.runner import serve  # the entry point composes adapters; the core never imports them
 
     return asyncio.run(serve(settings))
+
+
+def _when(text: str, zone: str, now_text: str | None, lang: str, as_json: bool) -> int:
+    from bot.i18n import translate
+    from bot.time.when import REFUSED, when
+
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else SystemClock().now()
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        print(translate("when.bad_now", lang), file=sys.stderr)
+        return REFUSED
+    result = when(text, zone=zone, now=now, lang=lang, as_json=as_json)
+    print(result.output)
+    return result.exit_code
 
 
 def _discord(settings: Settings, command: str, guild: str | None) -> int:
