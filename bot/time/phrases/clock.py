@@ -47,7 +47,7 @@ _NOON = re.compile(r"\b(?:noon|midday|tengah hari)\b")
 _MIDNIGHT = re.compile(r"\b(?:midnight|tengah malam)\b")
 _EOD = re.compile(r"\b(?:eod|end of (?:the )?day|cob|close of business|akhir hari)\b")
 _DAYPART = re.compile(
-    r"\b(?:in the |this |at )?(morning|afternoon|evening|tonight|night|pagi|siang|sore|malam)\b"
+    r"\b(?:in the |this |at )?(morning|afternoon|evening|tonight|night|pagi|siang|sore|malam)( ini)?\b"
 )
 
 
@@ -68,10 +68,10 @@ def _twelve_hour(hour: int, minute: int, half: str) -> Clock | None:
 
 
 def _plain(hour: int, minute: int, padded: bool) -> Clock | None:
-    """24-hour or bare reading; hours 1–12 without a leading zero may be am or pm."""
+    """24-hour or bare reading; hours 1–11 without a leading zero may be am or pm."""
     if hour > 23 or minute > 59:
         return None
-    return Clock(hour=hour, minute=minute, either=1 <= hour <= 12 and not padded)
+    return Clock(hour=hour, minute=minute, either=1 <= hour <= 11 and not padded)  # a bare 12 is noon
 
 
 def _numeric(text: str) -> ClockResult | None:
@@ -137,8 +137,8 @@ def read_clock(text: str) -> ClockResult:
     match = _DAYPART.search(rest)
     if match is None:
         return ClockResult(clock=clock, rest=rest)
-    part = _daypart_of(match.group(1))
-    tonight = match.group(1) == "tonight" or match.group(0).startswith("this ")
+    part = _DAYPARTS[match.group(1)]
+    tonight = match.group(1) == "tonight" or match.group(0).startswith("this ") or bool(match.group(2))
     rest = _cut(rest, match)
     if clock is None:
         clock = Clock(hour=_DEFAULT_HOUR[part])
@@ -147,11 +147,6 @@ def read_clock(text: str) -> ClockResult:
     else:
         clock = _with_daypart(clock, part)
     return ClockResult(clock=clock, rest=rest, daypart=part, tonight=tonight)
-
-
-def _daypart_of(word: str) -> Daypart:
-    """The daypart a word names."""
-    return _DAYPARTS[word]
 
 
 def recurring_hour(clock: Clock) -> Clock:

@@ -103,9 +103,18 @@ def _dated(month: int, day: int, year: int | None, today: date) -> date | None:
     return make_date(year, month, day) if year is not None else _yearless(month, day, today)
 
 
-def _invalid(text: str, match: re.Match[str]) -> DayResult:
-    """A date that does not exist."""
+def _invalid(text: str, match: re.Match[str], year: int | None = None) -> DayResult:
+    """A date that does not exist, or a year outside the ones Rekan computes with (past or too far)."""
+    if year is not None and year > MAX_YEAR:
+        return DayResult(rest=text, refusal="time.too_far")
+    if year is not None and year < MIN_YEAR:
+        return DayResult(rest=text, refusal="time.past")
     return DayResult(rest=text, refusal="time.invalid_date", values={"text": match.group(0)[:60]})
+
+
+def _found(text: str, match: re.Match[str], day: date) -> DayResult:
+    """One date read from the match."""
+    return DayResult(rest=_cut(text, match), dates=(day,))
 
 
 def _named_month(text: str, today: date) -> DayResult | None:
@@ -115,8 +124,9 @@ def _named_month(text: str, today: date) -> DayResult | None:
         if match is None:
             continue
         month, day = MONTHS[match.group(month_group)], int(match.group(day_group))
-        found = _dated(month, day, _year(match.group(3)), today)
-        return _invalid(text, match) if found is None else DayResult(rest=_cut(text, match), dates=(found,))
+        year = _year(match.group(3))
+        found = _dated(month, day, year, today)
+        return _invalid(text, match, year) if found is None else _found(text, match, found)
     return None
 
 
@@ -125,7 +135,7 @@ def _numeric(text: str, today: date, lang: str) -> DayResult | None:
     match = _ISO.search(text)
     if match is not None:
         found = make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        return _invalid(text, match) if found is None else DayResult(rest=_cut(text, match), dates=(found,))
+        return _invalid(text, match, int(match.group(1))) if found is None else _found(text, match, found)
     match = _NUMERIC.search(text)
     if match is None or (match.group(2) != "/" and match.group(4) is None):
         return None

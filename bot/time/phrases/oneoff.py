@@ -8,7 +8,7 @@ from bot.time.phrases.clock import Clock, ClockResult, read_clock
 from bot.time.phrases.days import DayResult, read_day
 from bot.time.phrases.resolve import NamedZone, at_wall, horizon, season_note, take_zone
 from bot.time.phrases.results import Context, Reading, Refusal, not_understood
-from bot.time.phrases.spans import apply_span, beyond_horizon, read_lead, read_span
+from bot.time.phrases.spans import Span, apply_span, beyond_horizon, read_lead, read_span, read_span_at
 from bot.time.phrases.vocab import leftover_words, phrase_language
 from bot.time.zones import get_zone
 
@@ -151,6 +151,21 @@ def read_point(text: str, ctx: Context) -> Reading | Refusal:
     return result
 
 
+def _days_then_clock(span: Span, clock_text: str, ctx: Context) -> Reading | Refusal:
+    """'in 2 days at 9am': the day the span lands on, at the time of day given."""
+    if span.count <= 0:
+        return Refusal(reason="time.zero_duration" if span.count == 0 else "time.negative_duration")
+    if beyond_horizon(span):
+        return Refusal(reason="time.too_far")
+    day = apply_span(ctx.now, span, 1, ctx.zone, ctx.workdays).date()
+    found = read_clock(clock_text)
+    if found.invalid is not None:
+        return Refusal(reason="time.invalid_time", values={"text": found.invalid[:60]})
+    if found.clock is None or leftover_words(found.rest):
+        return not_understood(clock_text)
+    return read_point(f"{day.isoformat()} {clock_text}", ctx)
+
+
 def read_one(text: str, ctx: Context) -> Reading | Refusal:
     """A one-off: a duration from now, a lead time before another phrase, or a day and time."""
     span = read_span(text)
@@ -161,6 +176,9 @@ def read_one(text: str, ctx: Context) -> Reading | Refusal:
         if beyond_horizon(span):
             return Refusal(reason="time.too_far")
         return finish(apply_span(ctx.now, span, 1, ctx.zone, ctx.workdays), ctx.zone, ctx)
+    later = read_span_at(text)
+    if later is not None:
+        return _days_then_clock(later[0], later[1], ctx)
     lead = read_lead(text)
     if lead is None:
         return read_point(text, ctx)

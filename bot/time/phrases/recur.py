@@ -40,6 +40,7 @@ _WORKDAYS = re.compile(
 _DAILY = re.compile(rf"\b(?:{_EVERY} (other )?day|daily|{_EVERY} (\d{{1,3}}) (?:days|hari)|{_EVERY} hari)\b")
 _WEEKDAY_LIST = rf"(?:hari )?({WEEKDAY_RE})((?:(?: |, ?)(?:and |dan |& )?(?:{WEEKDAY_RE}))*)"
 _WEEKLY_DAYS = re.compile(rf"\b{_EVERY} (other )?{_WEEKDAY_LIST}\b")
+_EVERY_MINGGU = re.compile(rf"\b{_EVERY} (?:other )?minggu\b")
 _WEEKLY = re.compile(rf"\b(?:{_EVERY} (other )?(?:week|minggu)|weekly)\b")
 _UNKNOWN_DAY = re.compile(rf"\b{_EVERY} (?:other )?([a-z]+)\b")
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -88,6 +89,8 @@ def _rule(text: str, ctx: Context) -> tuple[Rule, str] | Refusal | None:
     match = _WORKDAYS.search(text)
     if match is not None:
         return Rule(freq="WEEKLY", weekdays=tuple(sorted(ctx.workdays))), _cut(text, match)
+    if _EVERY_MINGGU.search(text):
+        return not_understood(text)  # 'setiap minggu': every week, or every Sunday? ask for 'hari Minggu'
     match = _WEEKLY_DAYS.search(text)
     if match is not None:
         interval = 2 if match.group(1) else 1
@@ -102,7 +105,9 @@ def _simple_rule(text: str, ctx: Context) -> tuple[Rule, str] | Refusal | None:
     match = _DAILY.search(text)
     if match is not None:
         interval = 2 if match.group(1) else int(match.group(2) or 1)
-        return Rule(freq="DAILY", interval=max(interval, 1)), _cut(text, match)
+        if interval == 0:
+            return Refusal(reason="time.zero_duration")
+        return Rule(freq="DAILY", interval=interval), _cut(text, match)
     match = _WEEKLY.search(text)
     if match is not None:
         today = ctx.now.astimezone(get_zone(ctx.zone)).weekday()

@@ -13,7 +13,7 @@ from bot.time.phrases.resolve import add_days_wall, localise
 from bot.time.zones import get_zone
 
 Unit = Literal["minute", "day", "month", "business"]
-MAX_COUNT = 100_000  # far beyond five years in every unit, small enough for datetime arithmetic
+MAX_COUNT = 100_000_000  # clamps absurd counts; anything beyond five years is refused before arithmetic
 
 _UNITS: dict[str, tuple[Unit, int]] = {
     "minute": ("minute", 1), "minutes": ("minute", 1), "min": ("minute", 1), "mins": ("minute", 1),
@@ -25,12 +25,20 @@ _UNITS: dict[str, tuple[Unit, int]] = {
     "workday": ("business", 1), "workdays": ("business", 1), "hari kerja": ("business", 1),
 }  # fmt: skip
 _UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
-_ONE = {"a": 1, "an": 1, "one": 1, "se": 1, "satu": 1}
+_ONE = {
+    "a": 1, "an": 1, "one": 1, "se": 1, "satu": 1, "two": 2, "dua": 2, "three": 3, "tiga": 3, "four": 4,
+    "empat": 4, "five": 5, "lima": 5, "six": 6, "enam": 6, "seven": 7, "tujuh": 7, "eight": 8, "delapan": 8,
+    "nine": 9, "sembilan": 9, "ten": 10, "sepuluh": 10, "eleven": 11, "sebelas": 11, "twelve": 12,
+    "dua belas": 12, "fifteen": 15, "lima belas": 15, "twenty": 20, "dua puluh": 20, "thirty": 30,
+    "tiga puluh": 30, "forty-five": 45, "forty five": 45, "empat puluh lima": 45,
+}  # fmt: skip
 _FUSED = {"semenit": "minute", "sejam": "hour", "sehari": "day", "seminggu": "week", "sebulan": "month"}
-_AMOUNT = r"(-?\d{1,9}|an?|one|satu|half an?|half a|setengah|se)"
+_AMOUNT = rf"(-?\d{{1,9}}|half an?|half a|setengah|{'|'.join(sorted(_ONE, key=len, reverse=True))})"
 _SPAN = rf"(?:{_AMOUNT} ?({_UNIT_RE})|({'|'.join(_FUSED)}))"
 _IN = re.compile(rf"^(?:in|dalam|after) {_SPAN}(?: lagi)?(?: (?:from now|dari sekarang))?$")
 _LAGI = re.compile(rf"^{_SPAN} (?:lagi|from now|dari sekarang)$")
+_SPAN_ONLY = re.compile(rf"^{_SPAN}$")
+_IN_AT = re.compile(rf"^(?:in|dalam) {_SPAN}(?: lagi)? (.+)$|^{_SPAN} lagi (.+)$")
 _BEFORE = re.compile(rf"^{_SPAN} (before|sebelum|after|sesudah|setelah) (.+)$")
 
 
@@ -65,6 +73,21 @@ def read_span(text: str) -> Span | None:
     """'in 3 hours', '2 jam lagi', 'seminggu lagi': the whole phrase is one duration."""
     match = _IN.match(text) or _LAGI.match(text)
     return _span(match) if match is not None else None
+
+
+def read_span_at(text: str) -> tuple[Span, str] | None:
+    """'in 2 days at 9am', '3 hari lagi jam 9 pagi': a span of days, then a time of day on that day."""
+    match = _IN_AT.match(text)
+    if match is None:
+        return None
+    groups = match.groups()
+    inner = _SPAN_ONLY.match(
+        " ".join(g for g in groups[:3] if g) if groups[3] else " ".join(g for g in groups[4:7] if g)
+    )
+    span = _span(inner) if inner is not None else None
+    if span is None or span.unit == "minute":
+        return None
+    return span, groups[3] or groups[7]
 
 
 def read_lead(text: str) -> tuple[Span, int, str] | None:
