@@ -61,14 +61,19 @@ def season_note(named: NamedZone | None, at: datetime) -> tuple[str, ...]:
     return ()
 
 
-def _city_zone(words: str, now: datetime) -> str | None:
-    """The zone of a city or IANA name, trying the last one, two, then three words before 'time'."""
+def _city_words(words: str, now: datetime) -> tuple[str, int] | None:
+    """The zone of a city or IANA name and how many words named it (the last one, two, then three)."""
     parts = words.split()
     for size in range(1, len(parts) + 1):
         found = lookup_zone(" ".join(parts[-size:]), at=now)
         if found.status == "found" and found.zone is not None and is_valid_zone(found.zone):
-            return found.zone
+            return found.zone, size
     return None
+
+
+def _city_zone(words: str, now: datetime) -> str | None:
+    found = _city_words(words, now)
+    return None if found is None else found[0]
 
 
 def take_zone(text: str, now: datetime) -> tuple[NamedZone | None, str]:
@@ -83,8 +88,15 @@ def take_zone(text: str, now: datetime) -> tuple[NamedZone | None, str]:
         if iana is not None:
             return NamedZone(zone=iana), _cut(text, match)
     match = _CITY.search(text)
-    if match is not None:
-        city = _city_zone(match.group(1) or match.group(2), now)
+    if match is not None and match.group(1):
+        found = _city_words(match.group(1), now)
+        if found is not None:
+            # Only the words that named the city go: in "at 3 pm berlin time", "at 3 pm" is the clock.
+            kept = " ".join(match.group(1).split()[: -found[1]])
+            rest = f"{text[: match.start()]} {kept} {text[match.end() :]}"
+            return NamedZone(zone=found[0]), " ".join(rest.split())
+    if match is not None and match.group(2):
+        city = _city_zone(match.group(2), now)
         if city is not None:
             return NamedZone(zone=city), _cut(text, match)
     return None, text

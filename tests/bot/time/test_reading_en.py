@@ -458,3 +458,15 @@ def test_a_naive_now_is_refused_not_raised() -> None:
 
 def test_an_unknown_member_zone_is_refused_not_raised() -> None:
     assert isinstance(read_time("tomorrow", zone="Mars/Olympus", now=datetime.fromisoformat(NY_SAT)), Refusal)
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("Friday at 3 pm Berlin time", "2026-12-04T15:00:00+01:00"),
+    ("3 pm Berlin time", "2026-11-28T15:00:00+01:00"),
+    ("3 pm New York time", "2026-11-28T15:00:00-05:00"),
+    ("at 3 pm London time", "2026-11-28T15:00:00+00:00"),
+])
+def test_a_spaced_am_pm_before_a_city_zone_keeps_its_half_of_the_day(phrase: str, expected: str) -> None:
+    """Only the words naming the city are the zone: "3 pm" stays the clock (was read as 03:00)."""
+    reading = read_time(phrase, zone="Asia/Jakarta", now=datetime.fromisoformat("2026-11-28T10:00:00+07:00"))
+    assert isinstance(reading, Reading) and reading.at.isoformat() == expected
