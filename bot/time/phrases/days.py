@@ -214,12 +214,30 @@ def _relative(text: str, today: date) -> DayResult | None:
     return None
 
 
+def _with_weekday(found: DayResult | None) -> DayResult | None:
+    """'Friday, December 4': a weekday that agrees with the date only confirms it; one that does not asks."""
+    if found is None or not found.dates:
+        return found
+    match = _WD_BARE.search(found.rest)
+    if match is None:
+        return found
+    agreeing = tuple(d for d in found.dates if d.weekday() == _weekday_name(match))
+    if len(found.dates) > 1:  # an ambiguous numeric date that the weekday settles, or not
+        if len(agreeing) != 1:
+            return found
+        return DayResult(rest=_cut(found.rest, match), dates=agreeing)
+    if not agreeing:
+        return DayResult(rest=found.rest, refusal="time.weekday_mismatch",
+                         values={"weekday": match.group(0)[:20], "date": found.dates[0].isoformat()})
+    return DayResult(rest=_cut(found.rest, match), dates=found.dates)
+
+
 def read_day(text: str, today: date, lang: str) -> DayResult:
     """Take one day out of text; no day found leaves dates empty."""
     for step in (
         lambda t: _relative(t, today),
-        lambda t: _numeric(t, today, lang),
-        lambda t: _named_month(t, today),
+        lambda t: _with_weekday(_numeric(t, today, lang)),
+        lambda t: _with_weekday(_named_month(t, today)),
         lambda t: _weekday(t, today),
         _unknown_weekday,
         lambda t: _month_day_only(t, today),

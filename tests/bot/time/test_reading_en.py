@@ -470,3 +470,21 @@ def test_a_spaced_am_pm_before_a_city_zone_keeps_its_half_of_the_day(phrase: str
     """Only the words naming the city are the zone: "3 pm" stays the clock (was read as 03:00)."""
     reading = read_time(phrase, zone="Asia/Jakarta", now=datetime.fromisoformat("2026-11-28T10:00:00+07:00"))
     assert isinstance(reading, Reading) and reading.at.isoformat() == expected
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("Friday, December 4 at 2 pm", "2026-12-04T14:00:00-05:00"),
+    ("Fri Dec 4 2pm", "2026-12-04T14:00:00-05:00"),
+    ("Friday 4 December", "2026-12-04T09:00:00-05:00"),
+    ("Friday 12/4/2026 3pm", "2026-12-04T15:00:00-05:00"),  # the weekday settles day-first vs month-first
+])
+def test_a_weekday_that_agrees_with_the_date_confirms_it(phrase: str, expected: str) -> None:
+    reading = read_time(phrase, zone="America/New_York", now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
+    assert isinstance(reading, Reading) and reading.at.isoformat() == expected
+
+
+def test_a_weekday_that_contradicts_the_date_is_asked_about() -> None:
+    refusal = read_time("Saturday December 4", zone="America/New_York",
+                        now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
+    assert isinstance(refusal, Refusal) and refusal.reason == "time.weekday_mismatch"
+    assert "2026-12-04" in translate(refusal.reason, "en", **refusal.values)

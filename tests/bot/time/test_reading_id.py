@@ -344,3 +344,9 @@ def test_a_bare_weekday_is_the_next_one_strictly_after_today(name: str, number: 
     day = reading(name, now).at
     assert day.weekday() == number
     assert timedelta(days=0) < day.date() - start.date() <= timedelta(days=7)
+
+
+def test_hari_dan_tanggal_yang_cocok_saling_menguatkan() -> None:
+    reading = read_time("Jumat, 4 Desember jam 14.00", zone="Asia/Jakarta", lang="id",
+                        now=datetime.fromisoformat("2026-11-28T10:00:00+07:00"))
+    assert isinstance(reading, Reading) and reading.at.isoformat() == "2026-12-04T14:00:00+07:00"
