@@ -59,6 +59,7 @@ MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[,;!?()\"“”]")
+_AT_SIGN = re.compile(r"(?:^|\s)@(?=\s|\d)")
 
 
 def normalise(text: str) -> str:
@@ -66,6 +67,7 @@ def normalise(text: str) -> str:
     out = unicodedata.normalize("NFKC", text).lower()
     out = out.replace("'", "").replace("’", "").replace("a.m.", "am").replace("p.m.", "pm")
     out = _PUNCT.sub(" ", out)
+    out = _AT_SIGN.sub(" at ", out)  # "tomorrow @ 10", "Friday @5pm": chat shorthand for "at"
     out = _SPACES.sub(" ", out).strip()
     return out.rstrip(".").strip()
 

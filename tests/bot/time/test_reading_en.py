@@ -488,3 +488,12 @@ def test_a_weekday_that_contradicts_the_date_is_asked_about() -> None:
                         now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
     assert isinstance(refusal, Refusal) and refusal.reason == "time.weekday_mismatch"
     assert "2026-12-04" in translate(refusal.reason, "en", **refusal.values)
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("tomorrow @ 10", "2026-11-29T10:00:00-05:00"),
+    ("Friday @5pm", "2026-12-04T17:00:00-05:00"),
+])
+def test_an_at_sign_is_chat_shorthand_for_at(phrase: str, expected: str) -> None:
+    reading = read_time(phrase, zone="America/New_York", now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
+    assert isinstance(reading, Reading) and reading.at.isoformat() == expected
