@@ -21,6 +21,7 @@ _ABBREVIATIONS: dict[str, tuple[str, str]] = {
     "wit": ("Asia/Jayapura", ""), "utc": ("UTC", ""), "gmt": ("UTC", ""),
 }  # fmt: skip
 _ABBREVIATION = re.compile(rf"\b({'|'.join(_ABBREVIATIONS)})\b(?: time)?")
+_OFFSET = re.compile(r"\b((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?)(?![\d:])")
 _IANA = re.compile(r"\b([a-z]+(?:/[a-z0-9_+-]+)+)\b(?: time)?")
 _CITY = re.compile(r"\b((?:[a-z]+ ){0,2}[a-z]+) time\b|\bwaktu ((?:[a-z]+ ){0,2}[a-z]+)$")
 
@@ -77,7 +78,12 @@ def _city_zone(words: str, now: datetime) -> str | None:
 
 
 def take_zone(text: str, now: datetime) -> tuple[NamedZone | None, str]:
-    """Take a zone named in the phrase out of it: abbreviations, IANA names, '<city> time'."""
+    """Take a zone named in the phrase out of it: UTC±HH:MM, abbreviations, IANA names, '<city> time'."""
+    match = _OFFSET.search(text)
+    if match is not None:
+        offset = lookup_zone(match.group(1).replace(" ", ""), at=now)
+        if offset.status == "found" and offset.zone is not None and is_valid_zone(offset.zone):
+            return NamedZone(zone=offset.zone), _cut(text, match)
     match = _ABBREVIATION.search(text)
     if match is not None:
         zone, season = _ABBREVIATIONS[match.group(1)]

@@ -497,3 +497,13 @@ def test_a_weekday_that_contradicts_the_date_is_asked_about() -> None:
 def test_an_at_sign_is_chat_shorthand_for_at(phrase: str, expected: str) -> None:
     reading = read_time(phrase, zone="America/New_York", now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
     assert isinstance(reading, Reading) and reading.at.isoformat() == expected
+
+
+@pytest.mark.parametrize(("phrase", "expected", "zone"), [
+    ("tomorrow 9am UTC+7", "2026-11-29T09:00:00+07:00", "Etc/GMT-7"),
+    ("15:00 GMT-5", "2026-11-28T15:00:00-05:00", "Etc/GMT+5"),
+    ("9am utc+5:45", "2026-11-29T09:00:00+05:45", "Asia/Kathmandu"),
+])
+def test_a_utc_offset_inside_the_phrase_sets_its_zone(phrase: str, expected: str, zone: str) -> None:
+    reading = read_time(phrase, zone="America/New_York", now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
+    assert isinstance(reading, Reading) and (reading.at.isoformat(), reading.zone) == (expected, zone)
