@@ -40,6 +40,8 @@ _WORKDAYS = re.compile(
 _DAILY = re.compile(rf"\b(?:{_EVERY} (other )?day|daily|{_EVERY} (\d{{1,3}}) (?:days|hari)|{_EVERY} hari)\b")
 _WEEKDAY_LIST = rf"(?:hari )?({WEEKDAY_RE})((?:(?: |, ?)(?:and |dan |& )?(?:{WEEKDAY_RE}))*)"
 _WEEKLY_DAYS = re.compile(rf"\b{_EVERY} (other )?{_WEEKDAY_LIST}\b")
+_WEEKS_ON_DAYS = re.compile(
+    rf"\b{_EVERY} (?:(other)|(\d{{1,2}})) (?:weeks?|minggu) (?:on |pada )?{_WEEKDAY_LIST}\b")
 _EVERY_MINGGU = re.compile(rf"\b{_EVERY} (?:other )?minggu\b")
 _WEEKLY = re.compile(rf"\b(?:{_EVERY} (other )?(?:week|minggu)|weekly)\b")
 _UNKNOWN_DAY = re.compile(rf"\b{_EVERY} (?:other )?([a-z]+)\b")
@@ -89,6 +91,13 @@ def _rule(text: str, ctx: Context) -> tuple[Rule, str] | Refusal | None:
     match = _WORKDAYS.search(text)
     if match is not None:
         return Rule(freq="WEEKLY", weekdays=tuple(sorted(ctx.workdays))), _cut(text, match)
+    match = _WEEKS_ON_DAYS.search(text)
+    if match is not None:  # 'every 2 weeks on Monday', 'tiap 2 minggu hari Senin'
+        interval = 2 if match.group(1) else int(match.group(2))
+        if interval == 0:
+            return Refusal(reason="time.zero_duration")
+        return Rule(freq="WEEKLY", interval=interval,
+                    weekdays=_weekdays(match.group(3), match.group(4))), _cut(text, match)
     if _EVERY_MINGGU.search(text):
         return not_understood(text)  # 'setiap minggu': every week, or every Sunday? ask for 'hari Minggu'
     match = _WEEKLY_DAYS.search(text)

@@ -507,3 +507,16 @@ def test_an_at_sign_is_chat_shorthand_for_at(phrase: str, expected: str) -> None
 def test_a_utc_offset_inside_the_phrase_sets_its_zone(phrase: str, expected: str, zone: str) -> None:
     reading = read_time(phrase, zone="America/New_York", now=datetime.fromisoformat("2026-11-28T10:00:00-05:00"))
     assert isinstance(reading, Reading) and (reading.at.isoformat(), reading.zone) == (expected, zone)
+
+
+@pytest.mark.parametrize(("phrase", "rule", "first"), [
+    ("every 2 weeks on Monday at 10am", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=10;BYMINUTE=0",
+     "2026-11-30T10:00:00+07:00"),
+    ("every other week on Friday at 4pm", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;BYHOUR=16;BYMINUTE=0",
+     "2026-12-04T16:00:00+07:00"),
+    ("tiap 2 minggu hari Senin jam 9", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9;BYMINUTE=0",
+     "2026-11-30T09:00:00+07:00"),
+])
+def test_every_n_weeks_on_named_days(phrase: str, rule: str, first: str) -> None:
+    reading = read_time(phrase, zone="Asia/Jakarta", now=datetime.fromisoformat("2026-11-28T10:00:00+07:00"))
+    assert isinstance(reading, Reading) and (reading.rrule, reading.at.isoformat()) == (rule, first)
