@@ -39,7 +39,8 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(rf"\b({MONTH_RE}) (?:the )?(\d{{1,2}}){_SUFFIX}\b(?: (\d{{4}}))?")
 _MONTH_DAY_ONLY = re.compile(rf"\b(?:tanggal|tgl|the) (\d{{1,2}}){_SUFFIX}\b")
 _NEXT_WEEK = r"(?:next week|minggu depan)"
-_WD_NEXT_WEEK = re.compile(rf"\b({WEEKDAY_RE}) {_NEXT_WEEK}\b|\b{_NEXT_WEEK} (?:on )?({WEEKDAY_RE})\b")
+_WD_NEXT_WEEK = re.compile(
+    rf"\b(?:hari )?({WEEKDAY_RE}) {_NEXT_WEEK}\b|\b{_NEXT_WEEK} (?:on |hari |pada hari )?({WEEKDAY_RE})\b")
 _WD_NEXT = re.compile(rf"\b(?:next|coming) ({WEEKDAY_RE})\b|\b({WEEKDAY_RE}) depan\b")
 _WD_THIS = re.compile(rf"\bthis ({WEEKDAY_RE})\b|\b({WEEKDAY_RE}) ini\b")
 _WD_BARE = re.compile(rf"\b(?:hari )?({WEEKDAY_RE})\b")

@@ -350,3 +350,14 @@ def test_hari_dan_tanggal_yang_cocok_saling_menguatkan() -> None:
     reading = read_time("Jumat, 4 Desember jam 14.00", zone="Asia/Jakarta", lang="id",
                         now=datetime.fromisoformat("2026-11-28T10:00:00+07:00"))
     assert isinstance(reading, Reading) and reading.at.isoformat() == "2026-12-04T14:00:00+07:00"
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("minggu depan hari Rabu", "2026-12-02T09:00:00+07:00"),
+    ("minggu depan hari Rabu jam 10", "2026-12-02T10:00:00+07:00"),
+    ("hari Rabu minggu depan", "2026-12-02T09:00:00+07:00"),
+])
+def test_hari_minggu_depan_dalam_urutan_mana_pun(phrase: str, expected: str) -> None:
+    reading = read_time(phrase, zone="Asia/Jakarta", lang="id",
+                        now=datetime.fromisoformat("2026-11-28T10:00:00+07:00"))
+    assert isinstance(reading, Reading) and reading.at.isoformat() == expected
