@@ -78,7 +78,8 @@ def _dated(days: DayResult, clock: Clock, zone: str, ctx: Context) -> Reading | 
     """A phrase with a day: ambiguous days are offered as choices, midnight on a day is asked about."""
     if days.reason == "time.ambiguous_date":
         both = tuple(sorted((_one_day(day, clock, zone, ctx.now) for day in days.dates), key=_utc))
-        return Refusal(reason=days.reason, choices=both)
+        ahead = tuple(at for at in both if at > ctx.now)  # a past reading is no answer worth offering
+        return Refusal(reason=days.reason, choices=ahead) if ahead else Refusal(reason="time.past")
     if len(days.dates) > 1:
         options = _choices(days.dates, clock, zone, ctx.now)
         if len(options) == 1:

@@ -311,7 +311,9 @@ def test_an_unknown_weekday_names_the_word() -> None:
 
 
 CHOICES = [
-    ("12/10/2026", NY_SAT, ("2026-10-12T09:00:00-04:00", "2026-12-10T09:00:00-05:00")),
+    ("12/10/2027", NY_SAT, ("2027-10-12T09:00:00-04:00", "2027-12-10T09:00:00-05:00")),
+    # Still asked (both are real dates), but 12 October 2026 has passed, so only 10 December is offered.
+    ("12/10/2026", NY_SAT, ("2026-12-10T09:00:00-05:00",)),
     ("next Friday", NY_WED, ("2026-12-04T09:00:00-05:00", "2026-12-11T09:00:00-05:00")),
     ("tomorrow midnight", NY_SAT, ("2026-11-29T00:00:00-05:00", "2026-11-30T00:00:00-05:00")),
     ("12am Friday", NY_SAT, ("2026-12-04T00:00:00-05:00", "2026-12-05T00:00:00-05:00")),
