@@ -1,4 +1,4 @@
-"""Helpers both chat markups share: Slack and Discord ignore emphasis whose marks touch spaces."""
+"""Helpers both chat markups share: emphasis that hugs its words, cuts that keep tokens whole."""
 
 from __future__ import annotations
 
@@ -11,3 +11,20 @@ def hug(line: str, mark: str) -> str:
     lead = line[: len(line) - len(line.lstrip())]
     trail = line[len(line.rstrip()):]
     return f"{lead}{mark}{core}{mark}{trail}"
+
+
+ELLIPSIS = "\u2026"
+
+
+def truncate_atoms(text: str, atoms: list[str], limit: int) -> str:
+    """At most `limit` characters ending in … when shortened; `atoms` are the pieces a cut keeps whole."""
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = len(ELLIPSIS)
+    for atom in atoms:
+        if size + len(atom) > limit:
+            break
+        kept.append(atom)
+        size += len(atom)
+    return "".join(kept).rstrip() + ELLIPSIS

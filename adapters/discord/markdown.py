@@ -15,10 +15,10 @@ from collections.abc import Collection, Sequence
 from datetime import UTC
 from urllib.parse import quote, urlsplit
 
-from adapters.marks import hug
+from adapters.marks import ELLIPSIS as ELLIPSIS  # re-exported: the renderers cut with it
+from adapters.marks import hug, truncate_atoms
 from bot.core.content import Code, Emphasis, Inline, Link, Mention, Paragraph, Text, Timestamp, TimestampStyle
 
-ELLIPSIS = "\u2026"
 ZWSP = "\u200b"
 MAX_CONTENT = 2_000
 """Characters of `content` in one message."""
@@ -140,16 +140,7 @@ def atoms(text: str) -> list[str]:
 
 def truncate(text: str, limit: int) -> str:
     """At most `limit` characters, ending in … when shortened, never inside an escape or a token."""
-    if len(text) <= limit:
-        return text
-    kept: list[str] = []
-    size = len(ELLIPSIS)
-    for atom in atoms(text):
-        if size + len(atom) > limit:
-            break
-        kept.append(atom)
-        size += len(atom)
-    return "".join(kept).rstrip() + ELLIPSIS
+    return truncate_atoms(text, atoms(text), limit)
 
 
 def split(text: str, limit: int, *, markdown: bool = True) -> list[str]:

@@ -28,7 +28,7 @@ from bot.core.actions import (
     Upload,
     Visibility,
 )
-from bot.core.identity import ConversationKind, ConversationRef
+from bot.core.identity import AccountRef, ConversationKind, ConversationRef
 from bot.scheduling.sender import PermanentSendError, TransientSendError
 
 EPHEMERAL = 1 << 6
@@ -114,7 +114,11 @@ class DiscordSender:
             try:
                 return await self._follow_up(reply, messages, ephemeral=ephemeral)
             except discord.NotFound:
-                pass  # the 15-minute interaction token expired: fall back to a plain message
+                # The 15-minute interaction token expired. A plain message instead, and a private answer
+                # goes to the member's DM: posting it in the channel would show it to everyone.
+                if ephemeral:
+                    to = ConversationRef.dm(AccountRef(platform=to.platform, workspace_id=to.workspace_id,
+                                                       user_id=reply.user_id))
         channel = await self._channel(to)
         first: str | None = None
         for m in messages:

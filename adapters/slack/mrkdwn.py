@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from adapters.marks import hug
+from adapters.marks import ELLIPSIS as ELLIPSIS  # re-exported: the renderers cut with it
+from adapters.marks import hug, truncate_atoms
 from bot.core.actions import Choice
 from bot.core.content import Code, Emphasis, Inline, Link, Mention, Paragraph, Text, Timestamp
 
-ELLIPSIS = "\u2026"
 MAX_OPTIONS = 100
 MAX_OPTION_TEXT = 75
 MAX_CHOICE_VALUE = 150
@@ -74,16 +74,7 @@ def atoms(text: str) -> list[str]:
 
 def truncate(text: str, limit: int) -> str:
     """At most `limit` characters, ending in … when shortened, never inside an entity or a token."""
-    if len(text) <= limit:
-        return text
-    kept: list[str] = []
-    size = len(ELLIPSIS)
-    for atom in atoms(text):
-        if size + len(atom) > limit:
-            break
-        kept.append(atom)
-        size += len(atom)
-    return "".join(kept).rstrip() + ELLIPSIS
+    return truncate_atoms(text, atoms(text), limit)
 
 
 def split(text: str, limit: int) -> list[str]:

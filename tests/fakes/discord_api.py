@@ -381,7 +381,7 @@ class DiscordRest(RestRecorder):
         })
 
     def gateway_url(self) -> str:
-        raise NotImplementedError  # FakeDiscord knows its port
+        raise NotImplementedError("the REST half has no gateway; FakeDiscord overrides this with its port")
 
     async def _gateway(self, r: Request) -> web.Response:
         return json_reply({"url": self.gateway_url()})

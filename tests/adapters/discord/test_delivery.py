@@ -15,9 +15,11 @@ from storage.repositories import deliveries as repo
 from storage.session import Database
 from tests.adapters.discord.conftest import Running, start_rekan
 from tests.fakes.discord import (
+    CHANNEL_ID,
     GUILD_ID,
     USER_ID,
     FakeDiscord,
+    discord_error,
     guild,
     interaction_command,
     interaction_component,
@@ -89,3 +91,15 @@ async def test_configured_shards_identify_separately(db: Database, clock: Manual
         finally:
             await run.adapter.stop()
             await run.rekan.stop()
+
+
+async def test_a_private_answer_after_the_interaction_expired_goes_to_the_dm_not_the_channel(
+        running: Running) -> None:
+    """Past Discord's 15 minutes the follow-up webhook is gone: the answer must stay private."""
+    running.fake.fail_next("POST", r"/webhooks/\d+/.+", discord_error(404, 10015, "Unknown Webhook"))
+    await running.fake.dispatch("INTERACTION_CREATE", interaction_command(
+        "tz", "set", {"zone": "Asia/Jakarta"}, guild_id=GUILD_ID))
+    dm = int(running.fake.dm_channel(USER_ID)["id"])
+    await running.fake.wait_for("POST", rf"/channels/{dm}/messages")
+    assert "Asia/Jakarta" in str(running.fake.messages_in(dm))
+    assert running.fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages") == []
