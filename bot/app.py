@@ -15,6 +15,11 @@ from bot.core.commands import CommandRegistry
 from bot.core.context import Services
 from bot.core.events import Event
 from bot.core.router import Router
+from bot.features.deadlines import commands as deadline_commands
+from bot.features.deadlines import create as deadline_create
+from bot.features.deadlines import manage as deadline_manage
+from bot.features.deadlines.messages import ACT_KEY
+from bot.features.deadlines.source import DeadlineSource
 from bot.features.home.view import home
 from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
@@ -33,6 +38,7 @@ def build_registry() -> CommandRegistry:
     """Every command Rekan knows, declared once."""
     registry = CommandRegistry()
     registry.add(profile.TZ)
+    registry.add(deadline_commands.DEADLINE)
     registry.add(rekan_command(registry))
     return registry
 
@@ -43,6 +49,10 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.middleware.append(ask_zone_once)
     router.on_choice(profile.PICK_KEY, profile.picked_zone)
     router.on_form(profile.SETUP_KEY, profile.setup_submitted)
+    router.on_choice(deadline_create.PICK_KEY, deadline_create.picked)
+    router.on_form(deadline_create.FORM_KEY, deadline_create.form_submitted)
+    router.on_button(deadline_manage.LIST_KEY, deadline_manage.button)
+    router.on_button(ACT_KEY, deadline_manage.button)
     router.on_home(home)
     return router
 
@@ -77,7 +87,7 @@ class Rekan:
         self.clock: Clock = clock or SystemClock()
         self.db = Database(database_url or settings.rekan.database_url)
         self.registry = build_registry()
-        self.router = build_router(Services(db=self.db, clock=self.clock), self.registry)
+        self.router = build_router(Services(db=self.db, clock=self.clock, wake=self._wake), self.registry)
         self.outbound = Outbound()
         sched = settings.scheduling
         policies = Policies(mapping={k: timedelta(minutes=v) for k, v in sched.grace_minutes.items()},
@@ -87,9 +97,14 @@ class Rekan:
                                      lease=timedelta(seconds=sched.lease_seconds),
                                      batch_size=sched.dispatch_batch_size,
                                      platforms=lambda: self.outbound.platforms)
-        self.planner = Planner(self.db, self.clock, [])
+        self.planner = Planner(self.db, self.clock, [DeadlineSource()])
         self.scheduler = SchedulerService(self.dispatcher, self.planner, self.clock,
                                           planner_interval=timedelta(seconds=sched.planner_interval_seconds))
+
+    def _wake(self) -> None:
+        """A handler enqueued something: re-arm the dispatcher (a manual clock is driven by its owner)."""
+        if self.manual_clock is None and self.scheduler.running:
+            self.scheduler.kick()
 
     @property
     def manual_clock(self) -> ManualClock | None:

@@ -156,3 +156,49 @@ class KeyValueRow(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[dict[str, Any]]
+
+
+class DeadlineRow(Base):
+    """A deadline (for members or a channel) or a personal reminder: an instant, or a rule in a zone."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_workspace_status", "workspace_id", "status"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    creator_user_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    zone: Mapped[str] = mapped_column(String(64))
+    rrule: Mapped[str | None] = mapped_column(String(255))
+    anchor_local: Mapped[str | None] = mapped_column(String(32))
+    leads: Mapped[list[int]] = mapped_column(JSON)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    planned_from: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(64))
+
+    assignees: Mapped[list[DeadlineAssigneeRow]] = relationship(
+        back_populates="deadline", cascade="all, delete-orphan", lazy="raise",
+        order_by="DeadlineAssigneeRow.id",
+    )
+
+
+class DeadlineAssigneeRow(Base):
+    __tablename__ = "deadline_assignees"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "user_id"),
+        Index("ix_deadline_assignees_member", "workspace_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+
+    deadline: Mapped[DeadlineRow] = relationship(back_populates="assignees", lazy="raise")

@@ -24,7 +24,7 @@ from bot.core.identity import UNSCOPED, AccountRef, ConversationKind, Conversati
 PLATFORM = "discord"
 
 COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
-_SUB_COMMAND, _SUB_COMMAND_GROUP, _USER = 1, 2, 6
+_SUB_COMMAND, _SUB_COMMAND_GROUP, _USER, _CHANNEL = 1, 2, 6, 7
 _ADMINISTRATOR, _MANAGE_GUILD = 1 << 3, 1 << 5
 # `<@!id>` is the old nickname form of a user mention; the core reads only `<@id>`.
 _NICK_MENTION = re.compile(r"<@!(\d+)>")
@@ -109,6 +109,8 @@ def _option_value(option: Mapping[str, Any]) -> OptionValue:
     value = option.get("value")
     if option.get("type") == _USER:
         return f"<@{value}>"  # the core finds members in options the way it finds them in text
+    if option.get("type") == _CHANNEL:
+        return f"<#{value}>"  # and channels as `<#id>`, the form Discord itself writes in text
     if isinstance(value, str):
         return neutral_text(value)
     return value if isinstance(value, bool | int | float) else str(value)

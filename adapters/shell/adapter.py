@@ -131,6 +131,10 @@ class ShellAdapter:
             return await self._instruction(item)
         for action in await self.app.handle(item, SHELL):
             await self._emit(action)
+        if self.app.manual_clock is not None:
+            # A stopped clock never wakes the dispatcher: send what the command made due now (a
+            # deadline's notices to its assignees) before the next line is read.
+            await self.app.dispatcher.run_due()
         return True
 
     async def _show_pending(self) -> None:

@@ -53,7 +53,7 @@ def _token(match: re.Match[str]) -> str:
     if sigil == "@":
         return f"<@{target}>"  # the core's neutral mention; the label is a stale display name
     if sigil == "#":
-        return f"#{label or target}"
+        return f"<#{target}>"  # the core's neutral channel reference: ids, never names
     if sigil == "!":
         if target in _SPECIALS:
             return f"@{target}"

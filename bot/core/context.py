@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +27,8 @@ class Services:
 
     db: Database
     clock: Clock
+    wake: Callable[[], None] = field(default=lambda: None)
+    """Called after a handler enqueued deliveries, so the dispatcher re-reads the next due time."""
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -45,6 +45,8 @@ FormHandler = Callable[[Context, Mapping[str, str]], Awaitable[Sequence[Action]]
 MessageHandler = Callable[[Context, str], Awaitable[Sequence[Action] | None]]
 HomeHandler = Callable[[Context], Awaitable[Sequence[Action]]]
 """Returns None when the message is not for this handler."""
+ButtonHandler = Callable[[Context, str, str], Awaitable[Sequence[Action]]]
+"""(context, key, value) of a button that needs no stored prompt: the handler checks rights itself."""
 
 
 class Router:
@@ -55,6 +57,7 @@ class Router:
         self.middleware = list(middleware if middleware is not None
                                else (deduplicate, command_lookup(registry), check_permission))
         self._choices: dict[str, ChoiceHandler] = {}
+        self._buttons: dict[str, ButtonHandler] = {}
         self._forms: dict[str, FormHandler] = {}
         self._messages: list[MessageHandler] = []
         self._home: HomeHandler | None = None
@@ -65,6 +68,10 @@ class Router:
 
     def on_choice(self, key_prefix: str, handler: ChoiceHandler) -> None:
         self._choices[key_prefix] = handler
+
+    def on_button(self, key_prefix: str, handler: ButtonHandler) -> None:
+        """Buttons on scheduled messages (a reminder's done/snooze): valid as long as the item exists."""
+        self._buttons[key_prefix] = handler
 
     def on_form(self, key_prefix: str, handler: FormHandler) -> None:
         self._forms[key_prefix] = handler
@@ -127,6 +134,9 @@ class Router:
         return []
 
     async def _choice(self, ctx: Context, key: str, value: str) -> Sequence[Action]:
+        button = _longest_prefix(self._buttons, key)
+        if button is not None:
+            return await button(ctx, key, value)
         handler = _longest_prefix(self._choices, key)
         taken = await take_choice(self.db, ctx.workspace.id, ctx.member.account.user_id, key, value, ctx.now)
         if handler is None or not taken:

@@ -169,3 +169,15 @@ def format_weekdays(days: Iterable[int], locale: str) -> str:
 def format_relative(delta: timedelta, locale: str) -> str:
     """Babel's rounded duration with direction: 'in 3 hours' / 'dalam 3 jam', '3 jam yang lalu'."""
     return str(babel_dates.format_timedelta(delta, add_direction=True, locale=_language(locale)))
+
+
+def format_duration(delta: timedelta, locale: str) -> str:
+    """An exact duration in days, hours and minutes: '1 hour 30 minutes' / '1 jam 30 menit', never rounded."""
+    left = int(delta.total_seconds() // 60)
+    parts: list[str] = []
+    for size in (MINUTES_PER_DAY, 60, 1):
+        count, left = divmod(left, size)
+        if count:
+            parts.append(str(babel_dates.format_timedelta(timedelta(minutes=count * size),
+                                                          locale=_language(locale), threshold=1)))
+    return " ".join(parts) or str(babel_dates.format_timedelta(delta, locale=_language(locale)))

@@ -1,0 +1,241 @@
+"""Which sends a deadline or reminder owes, and when: lead times, quiet hours, overdue follow-ups, digests.
+
+Every send is named by (kind, source, occurrence) with the occurrence written in the item's own terms
+(the deadline's instant or the rule's local wall time, the lead, the recipient), so planning the same
+window twice, or on two replicas, or across a DST fall-back day, yields each send once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.core.actions import Action
+from bot.core.identity import Member, WorkingHours
+from bot.features.deadlines import messages as msg
+from bot.features.deadlines.quiet import next_working, previous_working
+from bot.scheduling.outbox import KEY_MAX, PlannedDelivery
+from bot.time.phrases.resolve import at_wall
+from bot.time.recurrence import Occurrence, Recurrence
+from bot.time.zones import get_zone
+from storage.repositories.deadlines import DEADLINE, REMINDER, DeadlineRecord
+
+KIND_REMIND = "reminder"
+KIND_ASSIGNED = "deadline_assigned"
+KIND_OVERDUE = "deadline_overdue"
+KIND_DIGEST = "deadline_digest"
+OVERDUE_AFTER = timedelta(hours=1)
+RECUR_LOOKBACK = timedelta(days=2)
+DEFAULT_HOURS = WorkingHours()
+
+
+@dataclass(frozen=True, kw_only=True)
+class People:
+    """The members a workspace's items mention, and the workspace's language for everyone else."""
+
+    members: Mapping[str, Member]
+    default_locale: str
+
+    def reader(self, user_id: str | None) -> msg.Reader:
+        return msg.Reader(self.members.get(user_id or ""), self.default_locale)
+
+    def name(self, user_id: str) -> str:
+        member = self.members.get(user_id)
+        return member.display_name if member and member.display_name else user_id
+
+    def working(self, user_id: str) -> tuple[WorkingHours, Member] | None:
+        """Hours to keep quiet around; unknown when the member's zone is unknown."""
+        member = self.members.get(user_id)
+        if member is None or member.tz is None:
+            return None
+        return member.hours or DEFAULT_HOURS, member
+
+
+def occurrence_key(*parts: str) -> str:
+    """Join the parts; a key too long for the outbox keeps its head and a digest of the whole."""
+    key = "|".join(parts)
+    if len(key) <= KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{key[: KEY_MAX - 17]}~{digest}"
+
+
+def occurrences(record: DeadlineRecord, start: datetime, end: datetime) -> list[Occurrence]:
+    """The item's occurrences whose sends may fall in `[start, end)`."""
+    if record.rrule is None or record.anchor_local is None:
+        return [Occurrence(at=record.due_at, key=record.due_at.strftime("%Y%m%dT%H%MZ"))]
+    lead = timedelta(minutes=max(record.leads, default=0))
+    rule = Recurrence(
+        rrule=record.rrule, zone=record.zone, anchor=datetime.fromisoformat(record.anchor_local)
+    )
+    return rule.between(max(record.planned_from, start - RECUR_LOOKBACK), end + lead)
+
+
+def quiet_before(at: datetime, user_id: str, people: People) -> datetime:
+    found = people.working(user_id)
+    if found is None:
+        return at
+    hours, member = found
+    assert member.tz is not None
+    return previous_working(at, hours, member.days_off, member.tz)
+
+
+def quiet_after(at: datetime, user_id: str, people: People) -> datetime:
+    found = people.working(user_id)
+    if found is None:
+        return at
+    hours, member = found
+    assert member.tz is not None
+    return next_working(at, hours, member.days_off, member.tz)
+
+
+def _planned(
+    record: DeadlineRecord, kind: str, occurrence: str, due: datetime, action: Action
+) -> PlannedDelivery:
+    return PlannedDelivery(
+        workspace_pk=record.workspace_pk,
+        kind=kind,
+        source_id=record.source_id,
+        occurrence=occurrence,
+        due_at=due,
+        action=action,
+        owner_user_id=record.creator,
+    )
+
+
+def recipients(record: DeadlineRecord) -> tuple[str, ...]:
+    """Who is reminded by DM: the assignees of a deadline, the owner of a personal reminder."""
+    return record.assignees if record.kind == DEADLINE else (record.creator,)
+
+
+def plan_item(
+    record: DeadlineRecord, people: People, start: datetime, end: datetime
+) -> list[PlannedDelivery]:
+    """Lead reminders (and overdue follow-ups of one-off deadlines) due before `end`."""
+    out: list[PlannedDelivery] = []
+    for occ in occurrences(record, start, end):
+        out += _leads(record, people, occ, end)
+        if record.kind == DEADLINE and record.rrule is None:
+            out += _overdue(record, people, occ, end)
+    return out
+
+
+def _leads(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[PlannedDelivery]:
+    out: list[PlannedDelivery] = []
+    creator = people.name(record.creator)
+    for lead in record.leads:
+        ideal = occ.at - timedelta(minutes=lead)
+        for user in recipients(record):
+            quiet = record.kind == DEADLINE and not record.urgent
+            send_at = quiet_before(ideal, user, people) if quiet else ideal
+            if record.planned_from <= send_at < end:
+                action = msg.lead_reminder(
+                    record, people.reader(user), msg.dm(record, user), occ.at, send_at, creator
+                )
+                out.append(
+                    _planned(record, KIND_REMIND, occurrence_key(occ.key, str(lead), user), send_at, action)
+                )
+        for channel_id in [record.channel_id] if record.channel_id else []:
+            if record.planned_from <= ideal < end:
+                action = msg.channel_reminder(record, people.reader(None), channel_id, occ.at, ideal)
+                out.append(
+                    _planned(
+                        record,
+                        KIND_REMIND,
+                        occurrence_key(occ.key, str(lead), "#" + channel_id),
+                        ideal,
+                        action,
+                    )
+                )
+    return out
+
+
+def _overdue(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[PlannedDelivery]:
+    """One follow-up each to the assignees and the creator, in their next working hours unless urgent."""
+    out: list[PlannedDelivery] = []
+    ideal = occ.at + OVERDUE_AFTER
+    for user in record.assignees:
+        send_at = ideal if record.urgent else quiet_after(ideal, user, people)
+        if send_at < end:
+            action = msg.overdue_assignee(record, people.reader(user), user)
+            out.append(_planned(record, KIND_OVERDUE, occurrence_key(occ.key, "over", user), send_at, action))
+    send_at = quiet_after(ideal, record.creator, people)
+    if send_at < end:
+        names = [people.name(u) for u in record.assignees] + [f"#{c}" for c in [record.channel_id] if c]
+        action = msg.overdue_creator(record, people.reader(record.creator), names)
+        out.append(
+            _planned(record, KIND_OVERDUE, occurrence_key(occ.key, "over", "creator"), send_at, action)
+        )
+    return out
+
+
+def digest_source(workspace_pk: int, creator: str) -> str:
+    return f"dg:{workspace_pk}:{creator}"
+
+
+def plan_digests(
+    items: Sequence[DeadlineRecord], people: People, start: datetime, end: datetime
+) -> list[PlannedDelivery]:
+    """A daily list of a creator's overdue deadlines, at their working day's start, until none is left."""
+    by_creator: dict[str, list[DeadlineRecord]] = defaultdict(list)
+    for d in items:
+        if d.kind == DEADLINE and d.rrule is None:
+            by_creator[d.creator].append(d)
+    out: list[PlannedDelivery] = []
+    for creator, owned in by_creator.items():
+        out += _digests_of(creator, owned, people, start, end)
+    return out
+
+
+def _digests_of(
+    creator: str, owned: Sequence[DeadlineRecord], people: People, start: datetime, end: datetime
+) -> list[PlannedDelivery]:
+    member = people.members.get(creator)
+    zone = (member.tz if member else None) or "UTC"
+    hours = (member.hours if member else None) or DEFAULT_HOURS
+    first = owned[0]
+    out: list[PlannedDelivery] = []
+    for day in _days(start, end, zone):
+        if day.weekday() not in hours.workdays:
+            continue
+        at = at_wall(day, time(hours.start_minute // 60, hours.start_minute % 60), zone)
+        # The day after the follow-up at the earliest: the follow-up itself already said it.
+        late = [d for d in owned if d.due_at + OVERDUE_AFTER + timedelta(hours=12) <= at]
+        if not late or not start <= at < end:
+            continue
+        action = msg.digest(late, people.reader(creator), msg.dm(first, creator), at)
+        out.append(
+            PlannedDelivery(
+                workspace_pk=first.workspace_pk,
+                kind=KIND_DIGEST,
+                source_id=digest_source(first.workspace_pk, creator),
+                occurrence=day.isoformat(),
+                due_at=at,
+                action=action,
+                owner_user_id=creator,
+            )
+        )
+    return out
+
+
+def _days(start: datetime, end: datetime, zone: str) -> Iterable[date]:
+    tz = get_zone(zone)
+    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+__all__ = [
+    "KIND_ASSIGNED",
+    "KIND_DIGEST",
+    "KIND_OVERDUE",
+    "KIND_REMIND",
+    "REMINDER",
+    "People",
+    "plan_digests",
+    "plan_item",
+]

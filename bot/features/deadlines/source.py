@@ -1,0 +1,52 @@
+"""The planner's view of deadlines: every open item's sends in the coming window, per workspace."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.features.deadlines.plan import People, plan_digests, plan_item
+from bot.scheduling.outbox import PlannedDelivery
+from storage.models import WorkspaceRow
+from storage.repositories import deadlines as repo
+from storage.repositories import members as members_repo
+from storage.repositories.deadlines import DeadlineRecord
+
+
+async def people_for(session: AsyncSession, workspace_pk: int, items: Sequence[DeadlineRecord]) -> People:
+    """The members the items name (creators and assignees), with their zones, hours and days off."""
+    ws = await session.get(WorkspaceRow, workspace_pk)
+    ids = sorted({u for d in items for u in (d.creator, *d.assignees)})
+    rows = await members_repo.members_by_ids(session, workspace_pk, ids)
+    members = {r.user_id: members_repo.member_from_row(r, ws) for r in rows} if ws is not None else {}
+    return People(members=members, default_locale=ws.default_locale if ws is not None else "en")
+
+
+async def plan_for(
+    session: AsyncSession, items: Sequence[DeadlineRecord], start: datetime, end: datetime
+) -> list[PlannedDelivery]:
+    """The sends of some items of one workspace (and its overdue digests when `digests`)."""
+    if not items:
+        return []
+    people = await people_for(session, items[0].workspace_pk, items)
+    return [p for d in items for p in plan_item(d, people, start, end)]
+
+
+class DeadlineSource:
+    """A PlanSource: open deadlines and reminders of every workspace, and creators' overdue digests."""
+
+    name = "deadlines"
+
+    async def plan(self, session: AsyncSession, start: datetime, end: datetime) -> Sequence[PlannedDelivery]:
+        by_workspace: dict[int, list[DeadlineRecord]] = defaultdict(list)
+        for item in await repo.open_items(session):
+            by_workspace[item.workspace_pk].append(item)
+        planned: list[PlannedDelivery] = []
+        for items in by_workspace.values():
+            people = await people_for(session, items[0].workspace_pk, items)
+            planned += [p for d in items for p in plan_item(d, people, start, end)]
+            planned += plan_digests(items, people, start, end)
+        return planned
