@@ -202,9 +202,11 @@ def _digests_of(
         if day.weekday() not in hours.workdays:
             continue
         at = at_wall(day, time(hours.start_minute // 60, hours.start_minute % 60), zone)
-        # The day after the follow-up at the earliest: the follow-up itself already said it.
-        late = [d for d in owned if d.due_at + OVERDUE_AFTER + timedelta(hours=12) <= at]
-        if not late or not start <= at < end:
+        if not start <= at < end:
+            continue
+        # Only after the creator's own follow-up went out: that message already said it once.
+        late = [d for d in owned if quiet_after(d.due_at + OVERDUE_AFTER, creator, people) < at]
+        if not late:
             continue
         action = msg.digest(late, people.reader(creator), msg.dm(first, creator), at)
         out.append(
