@@ -17,7 +17,7 @@ from bot.core.content import Content, Emphasis, Paragraph, Text
 from bot.core.context import Context, message_paragraph
 from bot.core.identity import Role
 from bot.features.deadlines import service
-from bot.features.deadlines.parse import Targets, read_leads, read_targets, split_add, words
+from bot.features.deadlines.parse import READS, REFUSED, Targets, read_leads, read_targets, split_add, words
 from bot.time.format import format_instant
 from bot.time.reading import Reading, Refusal, read_time
 from bot.time.zones import get_zone
@@ -95,9 +95,15 @@ def _read(ctx: Context, phrase: str) -> Reading | Refusal:
     )
 
 
-def _reads(ctx: Context, phrase: str) -> bool:
+_NOT_A_TIME = frozenset({"time.not_understood", "time.empty", "time.vague"})
+
+
+def _reads(ctx: Context, phrase: str) -> int:
+    """READS, REFUSED (a time, but a bad one: the refusal will explain) or 0 (not a time at all)."""
     found = _read(ctx, phrase)
-    return isinstance(found, Reading) or bool(found.choices)
+    if isinstance(found, Reading) or found.choices:
+        return READS
+    return REFUSED if found.reason not in _NOT_A_TIME else 0
 
 
 def draft_from_args(ctx: Context, args: Args, kind: str) -> Draft:

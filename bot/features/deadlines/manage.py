@@ -248,7 +248,7 @@ async def edit(ctx: Context, args: Args) -> Sequence[Action]:
     values = await _edits(ctx, found, rest)
     if isinstance(values, Action):
         return [values]
-    updated = await service.change(ctx.db, found, now=ctx.now, **values)
+    updated = await service.change(ctx.db, found, now=ctx.now, by=ctx.member.account.user_id, **values)
     ctx.services.wake()
     if updated is None:
         return [ctx.fail("deadlines.not_found", id=found.id)]

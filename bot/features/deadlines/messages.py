@@ -121,10 +121,11 @@ def channel_reminder(
     return Send(to=channel(record, channel_id), content=Content(blocks=(body, footer)))
 
 
-def assigned(record: DeadlineRecord, reader: Reader, user_id: str, creator_name: str, leads: str) -> Action:
+def assigned(record: DeadlineRecord, reader: Reader, user_id: str, creator_name: str, leads: str, *,
+             changed: bool = False) -> Action:
     body = _para(
         reader,
-        "deadlines.assigned",
+        "deadlines.changed" if changed else "deadlines.assigned",
         creator=creator_name,
         title=Emphasis(text=record.title),
         when=reader.when(record.due_at),

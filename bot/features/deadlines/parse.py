@@ -51,6 +51,7 @@ _UNIT_MINUTES = {
     "minggu": 10080,
 }
 _AT_WORDS = frozenset({"0", "at", "on", "due", "pada", "saat"})
+READS, REFUSED = 2, 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,15 +163,31 @@ def _clause_end(tokens: list[str], start: int, keep: Callable[[str], bool]) -> i
     return end
 
 
-def _looks_lead(word: str) -> bool:
-    return read_leads(word.rstrip(",")) is not None or word.lower() in ("and", "dan")
+def _opens_leads(word: str) -> bool:
+    """`remind 1d…`, `remind at…`: a lead clause starts with a number or an at-word, so a title like
+    "Send remind emails" keeps its words."""
+    return word[:1].isdigit() or word.lower() in _AT_WORDS
 
 
-def split_add(text: str, reads: Callable[[str], bool]) -> AddText:
+def _lead_clause_end(tokens: list[str], start: int) -> int:
+    """Lead words run until a `for` clause, a final `urgent`, or the end."""
+    end = start
+    while end < len(tokens):
+        low = tokens[end].lower()
+        if low in FOR_WORDS and end + 1 < len(tokens) and _is_target(tokens[end + 1]):
+            break
+        if low in URGENT_WORDS and end >= len(tokens) - 1 - _trailing(tokens, end):
+            break
+        end += 1
+    return end
+
+
+def split_add(text: str, reads: Callable[[str], int]) -> AddText:
     """Take the `for`/`remind`/`urgent` clauses out, then split title from when.
 
-    `reads(phrase)` says whether the time reader understands a phrase (or asks about it); without
-    quotes the title is everything before the longest trailing phrase it reads.
+    `reads(phrase)` rates a phrase: READS when the time reader understands it (or asks about it),
+    REFUSED when it is a time the reader refuses (the past, a bad date), 0 otherwise. Without quotes the
+    title is everything before the longest trailing phrase that reads, else that is refused.
     """
     tokens = words(text)
     quoted = text.translate(QUOTES).lstrip().startswith(('"', "'"))
@@ -186,8 +203,8 @@ def split_add(text: str, reads: Callable[[str], bool]) -> AddText:
             end = _clause_end(tokens, i + 1, lambda w: _is_target(w) or w.lower() in ("and", "dan"))
             target_words += tokens[i + 1 : end]
             i = end
-        elif low in REMIND_WORDS and i + 1 < len(tokens) and _looks_lead(tokens[i + 1]):
-            end = _clause_end(tokens, i + 1, _looks_lead)
+        elif low in REMIND_WORDS and i > 0 and i + 1 < len(tokens) and _opens_leads(tokens[i + 1]):
+            end = _lead_clause_end(tokens, i + 1)
             lead_words += tokens[i + 1 : end]
             i = end
         elif low in URGENT_WORDS and (i > 0) and i >= len(tokens) - 1 - _trailing(tokens, i):
@@ -217,13 +234,14 @@ def _trailing(tokens: list[str], i: int) -> int:
     return 0
 
 
-def _title_when(rest: list[str], quoted: bool, reads: Callable[[str], bool]) -> tuple[str, str]:
+def _title_when(rest: list[str], quoted: bool, reads: Callable[[str], int]) -> tuple[str, str]:
     if not rest:
         return "", ""
     if quoted or len(rest) == 1:
         return rest[0].strip(), " ".join(rest[1:]).strip()
-    for cut in range(1, len(rest)):
-        phrase = " ".join(rest[cut:])
-        if reads(phrase):
-            return " ".join(rest[:cut]).strip(), phrase
+    rated = [(reads(" ".join(rest[cut:])), cut) for cut in range(1, len(rest))]
+    for wanted in (READS, REFUSED):
+        cut = next((c for rating, c in rated if rating == wanted), None)
+        if cut is not None:
+            return " ".join(rest[:cut]).strip(), " ".join(rest[cut:])
     return " ".join(rest).strip(), ""

@@ -39,22 +39,29 @@ async def _plan_now(s: AsyncSession, record: DeadlineRecord, now: datetime) -> i
     return await enqueue(s, await plan_for(s, [record], now, now + HORIZON), now=now)
 
 
-async def _assigned_notices(s: AsyncSession, record: DeadlineRecord, now: datetime) -> int:
-    """Tell each assignee (other than the setter) at once, in their language and zone."""
+async def _assigned_notices(s: AsyncSession, record: DeadlineRecord, now: datetime, *,
+                            by: str | None = None) -> int:
+    """Tell each assignee (other than whoever acted) at once, in their language and zone.
+
+    With `by`, the deadline was changed by that member: the notice says so, once per change.
+    """
     people = await people_for(s, record.workspace_pk, [record])
-    creator = people.name(record.creator)
+    actor = by or record.creator
+    name = people.name(actor)
+    stamp = "new" if by is None else "chg" + now.strftime("%Y%m%dT%H%M%S")
     planned = []
     for user in record.assignees:
-        if user == record.creator:
+        if user == actor:
             continue
         reader = people.reader(user)
-        action = msg.assigned(record, reader, user, creator, lead_words(record.leads, reader.locale))
+        leads = lead_words(record.leads, reader.locale)
+        action = msg.assigned(record, reader, user, name, leads, changed=by is not None)
         planned.append(
             PlannedDelivery(
                 workspace_pk=record.workspace_pk,
                 kind=KIND_ASSIGNED,
                 source_id=record.source_id,
-                occurrence=occurrence_key(record.due_at.strftime("%Y%m%dT%H%MZ"), "new", user),
+                occurrence=occurrence_key(record.due_at.strftime("%Y%m%dT%H%MZ"), stamp, user),
                 due_at=now,
                 action=action,
                 owner_user_id=record.creator,
@@ -72,10 +79,13 @@ async def create(db: Database, new: NewDeadline, *, now: datetime) -> DeadlineRe
     return record
 
 
+NOTIFIED_CHANGES = frozenset({"due_at", "title", "assignees"})
+
+
 async def change(
-    db: Database, record: DeadlineRecord, *, now: datetime, **values: Any
+    db: Database, record: DeadlineRecord, *, now: datetime, by: str, **values: Any
 ) -> DeadlineRecord | None:
-    """Edit an item: its pending sends are withdrawn and planned again from the new values."""
+    """Edit an item: its pending sends are withdrawn and planned again; assignees hear what changed."""
     async with db.session() as s:
         updated = await repo.update(s, record.workspace_pk, record.id, now=now, **values)
         if updated is None:
@@ -83,6 +93,8 @@ async def change(
         await repo.withdraw(s, record.source_id, keep_snoozes=True)
         await repo.withdraw(s, digest_source(record.workspace_pk, record.creator))
         await _plan_now(s, updated, now)
+        if updated.kind == DEADLINE and NOTIFIED_CHANGES & values.keys():
+            await _assigned_notices(s, updated, now, by=by)
     return updated
 
 
