@@ -13,6 +13,7 @@ from bot.core.identity import AccountRef, ConversationRef
 PLATFORM = "shell"
 # `@ayu` typed in the shell is the member whose id is "ayu"; the core reads mentions as `<@id>`.
 _MENTION = re.compile(r"(?<![\w<])@([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)")
+# No `actor_name`: the terminal knows only the id, and a name set elsewhere (the demo's "Ayu") must stay.
 SHELL_ONLY = frozenset({"as", "clock", "quit", "exit", "help"})
 
 
@@ -38,7 +39,7 @@ def translate_line(
     event_id = uuid.uuid4().hex
     if not text.startswith("/"):
         return MessageReceived(platform=PLATFORM, event_id=event_id, actor=actor, conversation=where,
-                               at=now, actor_name=speaker, text=normalise_mentions(text))
+                               at=now, text=normalise_mentions(text))
     name, _, rest = text[1:].partition(" ")
     name, rest = name.lower(), rest.strip()
     if name == "help":
@@ -46,4 +47,4 @@ def translate_line(
     elif name in SHELL_ONLY:
         return ShellInstruction(name="quit" if name == "exit" else name, argument=rest)
     return CommandInvoked(platform=PLATFORM, event_id=event_id, actor=actor, conversation=where, at=now,
-                          actor_name=speaker, name=name, text=normalise_mentions(rest))
+                          name=name, text=normalise_mentions(rest))
