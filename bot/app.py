@@ -18,6 +18,7 @@ from bot.core.router import Router
 from bot.features.deadlines import commands as deadline_commands
 from bot.features.deadlines import create as deadline_create
 from bot.features.deadlines import manage as deadline_manage
+from bot.features.deadlines.leaving import member_left
 from bot.features.deadlines.messages import ACT_KEY
 from bot.features.deadlines.source import DeadlineSource
 from bot.features.home.view import home
@@ -53,6 +54,7 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.on_form(deadline_create.FORM_KEY, deadline_create.form_submitted)
     router.on_button(deadline_manage.LIST_KEY, deadline_manage.button)
     router.on_button(ACT_KEY, deadline_manage.button)
+    router.on_member_left(member_left)
     router.on_home(home)
     return router
 

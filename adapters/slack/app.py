@@ -31,6 +31,7 @@ from adapters.slack.translate_in import (
     action_event,
     command_event,
     home_opened_event,
+    member_left_event,
     message_event,
     view_closed_event,
     view_submission_event,
@@ -125,6 +126,7 @@ class SlackAdapter:
         self.bolt.event("app_home_opened")(self._on_home_opened)
         self.bolt.event("app_uninstalled")(self._on_uninstalled)
         self.bolt.event("tokens_revoked")(self._on_tokens_revoked)
+        self.bolt.event("user_change")(self._on_user_change)
 
     async def start(self) -> None:
         """Connect the socket, or serve HTTP; OAuth installs always need the HTTP routes."""
@@ -226,6 +228,11 @@ class SlackAdapter:
         if isinstance(event, HomeOpened) or key not in self._home_viewers:
             return
         await self._handle(home_opened_event(*key, at=_now(), event_id=None), client)
+
+    async def _on_user_change(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        left = member_left_event(body, _now())
+        if left is not None:
+            await self._handle(left, client)
 
     async def _on_uninstalled(self, body: dict[str, Any]) -> None:
         team = str(body.get("team_id") or "")

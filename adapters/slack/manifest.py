@@ -36,6 +36,7 @@ BOT_EVENTS: tuple[str, ...] = (
     "app_home_opened",   # a member opens the Home tab: publish their zone and hours
     "app_uninstalled",   # forget the workspace's installation tokens
     "tokens_revoked",    # forget revoked bot or user tokens
+    "user_change",       # a deactivated account has left: take it off deadlines (needs users:read)
 )
 
 EVENTS_PATH = "/slack/events"

@@ -18,6 +18,7 @@ from bot.core.events import (
     FormClosed,
     FormSubmitted,
     HomeOpened,
+    MemberLeft,
     MessageReceived,
 )
 from bot.core.identity import AccountRef, ConversationKind, ConversationRef
@@ -177,6 +178,19 @@ def view_closed_event(body: Mapping[str, Any], *, at: datetime) -> FormClosed:
         conversation=ConversationRef.dm(_actor(team, user)), at=at,
         key=str(view.get("private_metadata") or ""), reply_handle=_view_reply(body, team, user), raw=body,
     )
+
+
+def member_left_event(body: Mapping[str, Any], at: datetime) -> MemberLeft | None:
+    """`user_change` with `deleted: true` is how Slack says an account was deactivated (it left)."""
+    event = body.get("event") or {}
+    user = event.get("user") or {}
+    if not user.get("deleted") or not user.get("id") or user.get("is_bot"):
+        return None
+    team = str(body.get("team_id") or user.get("team_id") or "")
+    actor = _actor(team, str(user["id"]))
+    return MemberLeft(platform=PLATFORM, event_id=str(body.get("event_id") or f"left:{user['id']}"),
+                      actor=actor, conversation=ConversationRef.dm(actor), at=at,
+                      actor_name=(user.get("profile") or {}).get("display_name") or user.get("name"))
 
 
 def home_opened_event(team_id: str, user_id: str, *, at: datetime, event_id: str | None) -> HomeOpened:

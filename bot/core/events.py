@@ -79,5 +79,10 @@ class HomeOpened(EventBase):
     """A member looked at Rekan's home (Slack's App Home tab): answered with a PublishHome."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class MemberLeft(EventBase):
+    """The platform says the actor left the workspace (Slack: the account was deactivated)."""
+
+
 Event: TypeAlias = (CommandInvoked | MessageReceived | ActionTriggered | FormSubmitted | FormClosed
-                    | HomeOpened)
+                    | HomeOpened | MemberLeft)

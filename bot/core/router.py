@@ -19,7 +19,7 @@ from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
 from bot.core.content import Content
 from bot.core.context import Context, Services
-from bot.core.events import ActionTriggered, Event, FormSubmitted, HomeOpened, MessageReceived
+from bot.core.events import ActionTriggered, Event, FormSubmitted, HomeOpened, MemberLeft, MessageReceived
 from bot.core.identity import UNSCOPED, ConversationRef
 from bot.core.middleware import Middleware, Next, Request, check_permission, command_lookup, deduplicate
 from bot.core.prompts import (
@@ -61,6 +61,7 @@ class Router:
         self._forms: dict[str, FormHandler] = {}
         self._messages: list[MessageHandler] = []
         self._home: HomeHandler | None = None
+        self._left: list[HomeHandler] = []
 
     @property
     def db(self) -> Database:
@@ -78,6 +79,10 @@ class Router:
 
     def on_home(self, handler: HomeHandler) -> None:
         self._home = handler
+
+    def on_member_left(self, handler: HomeHandler) -> None:
+        """Features tidy up after a member who left (deadlines tell the creators they were removed)."""
+        self._left.append(handler)
 
     def on_message(self, handler: MessageHandler) -> None:
         self._messages.append(handler)
@@ -131,6 +136,8 @@ class Router:
             return await self._message(ctx, event.text)
         if isinstance(event, HomeOpened) and self._home is not None:
             return await self._home(ctx)
+        if isinstance(event, MemberLeft):
+            return [a for handler in self._left for a in await handler(ctx)]
         return []
 
     async def _choice(self, ctx: Context, key: str, value: str) -> Sequence[Action]:

@@ -198,6 +198,15 @@ async def visible(
     return await _records(session, stmt)
 
 
+async def assigned_to(session: AsyncSession, workspace_pk: int, user_id: str) -> list[DeadlineRecord]:
+    """Open deadlines of one workspace that were given to a member."""
+    given = exists().where(DeadlineAssigneeRow.deadline_id == DeadlineRow.id,
+                           DeadlineAssigneeRow.user_id == user_id)
+    stmt = (_query().where(DeadlineRow.workspace_id == workspace_pk, DeadlineRow.status == OPEN,
+                           DeadlineRow.kind == DEADLINE, given).order_by(DeadlineRow.id))
+    return await _records(session, stmt)
+
+
 async def open_items(session: AsyncSession) -> list[DeadlineRecord]:
     """Every open item of every workspace, for the planner (the one reader that spans workspaces)."""
     stmt = _query().where(DeadlineRow.status == OPEN).order_by(DeadlineRow.id)

@@ -159,7 +159,7 @@ def test_scopes_cover_what_the_adapter_calls_and_no_more() -> None:
 
 def test_bot_events() -> None:
     events = build_manifest(build_registry(), url=URL)["settings"]["event_subscriptions"]["bot_events"]
-    assert set(events) == {"message.im", "app_home_opened", "app_uninstalled", "tokens_revoked"}
+    assert set(events) == {"message.im", "app_home_opened", "app_uninstalled", "tokens_revoked", "user_change"}
     assert len(set(events)) == len(events)
 
 

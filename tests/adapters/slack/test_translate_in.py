@@ -11,6 +11,7 @@ from adapters.slack.translate_in import (
     SlackReply,
     action_event,
     command_event,
+    member_left_event,
     message_event,
     neutral_text,
     view_closed_event,
@@ -149,3 +150,20 @@ def test_closing_a_modal_is_a_form_closed_event() -> None:
     body["type"] = "view_closed"
     event = view_closed_event(body, at=AT)
     assert event.key == "profile.setup" and event.actor.user_id == "U0AYU"
+
+
+def test_a_deactivated_account_is_a_member_who_left() -> None:
+    """Slack's `user_change` with `deleted: true` (recorded shape, trimmed) is the only sign an account left."""
+    body = {"team_id": "T0TEAM", "event_id": "Ev0LEFT", "type": "event_callback",
+            "event": {"type": "user_change", "user": {"id": "U0LIAM", "team_id": "T0TEAM", "name": "liam",
+                                                      "deleted": True, "is_bot": False,
+                                                      "profile": {"display_name": "Liam"}}}}
+    left = member_left_event(body, AT)
+    assert left is not None and left.actor.user_id == "U0LIAM" and left.actor.workspace_id == "T0TEAM"
+    assert left.event_id == "Ev0LEFT" and left.actor_name == "Liam"
+
+
+@pytest.mark.parametrize("user", [{"id": "U0LIAM", "deleted": False}, {"id": "B0BOT", "deleted": True,
+                                                                         "is_bot": True}])
+def test_other_profile_changes_are_not_leaving(user: dict[str, object]) -> None:
+    assert member_left_event({"team_id": "T0TEAM", "event": {"type": "user_change", "user": user}}, AT) is None
