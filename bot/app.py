@@ -13,6 +13,7 @@ from bot.core.actions import Action, SendResult
 from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
 from bot.core.context import Services
+from bot.core.directory import Directories
 from bot.core.events import Event
 from bot.core.router import Router
 from bot.features.deadlines import commands as deadline_commands
@@ -89,7 +90,9 @@ class Rekan:
         self.clock: Clock = clock or SystemClock()
         self.db = Database(database_url or settings.rekan.database_url)
         self.registry = build_registry()
-        self.router = build_router(Services(db=self.db, clock=self.clock, wake=self._wake), self.registry)
+        self.directories = Directories()
+        services = Services(db=self.db, clock=self.clock, wake=self._wake, directory=self.directories)
+        self.router = build_router(services, self.registry)
         self.outbound = Outbound()
         sched = settings.scheduling
         policies = Policies(mapping={k: timedelta(minutes=v) for k, v in sched.grace_minutes.items()},

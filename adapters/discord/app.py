@@ -18,6 +18,7 @@ import yarl
 from discord.http import HTTPClient, Route
 
 from adapters.discord.commands import command_payloads
+from adapters.discord.directory import DiscordDirectory
 from adapters.discord.render import form_values, modal_error_message, parse_choice, parse_form, render_modal
 from adapters.discord.sender import EPHEMERAL, DiscordSender
 from adapters.discord.translate_in import (
@@ -103,6 +104,7 @@ class DiscordAdapter:
         # discord.py keeps Discord's own buckets and retries 429s; this adds the core's pacing per channel.
         self.sender = SendQueue(self.direct, per_destination_rate=5.0, burst=5)
         rekan.outbound.register(PLATFORM, self.sender)
+        rekan.directories.register(PLATFORM, DiscordDirectory(self._http))
         self._task: asyncio.Task[None] | None = None
 
     def _http(self) -> HTTPClient:

@@ -21,6 +21,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.profiles import ProfileCache
 from adapters.slack.render import CHOICE_ACTION_PATTERN, FORM_CALLBACK, modal_errors
@@ -78,6 +79,7 @@ class SlackAdapter:
         # them per channel, so a busy channel's commands are not made to queue behind each other.
         self._answers = SendQueue(direct, per_destination_rate=INTERACTIVE_RATE, burst=INTERACTIVE_RATE)
         rekan.outbound.register(PLATFORM, self.sender)
+        rekan.directories.register(PLATFORM, SlackDirectory(self.client_for))
         self._register()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None

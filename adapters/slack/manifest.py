@@ -23,6 +23,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "im:history",      # receive members' DMs to Rekan (the message.im event), e.g. standup answers
     "im:write",        # open a member's DM with Rekan (conversations.open), needed before a file upload
     "users:read",      # users.info: display name, time zone, and admin/owner flags for Rekan's roles
+    "usergroups:read", # usergroups.users.list: who is in @devs when a deadline is set for a group
     "reactions:write",  # acknowledge a message with an emoji (reactions.add)
     "files:write",     # upload exports and reports (files.getUploadURLExternal/completeUploadExternal)
 )

@@ -59,7 +59,7 @@ def _token(match: re.Match[str]) -> str:
         if target in _SPECIALS:
             return f"@{target}"
         if target.startswith("subteam^"):
-            return label or "@group"
+            return f"<@&{target.removeprefix('subteam^')}>"  # the core's neutral role/group reference
         if target.startswith("date^"):
             return label or ""
         return label or target

@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.core.actions import AskChoice, Choice, FormField, OpenForm, Send, Visibility
 from bot.core.capabilities import Capabilities
 from bot.core.content import Code, Content, Emphasis, Inline, Link, Mention, Paragraph, Text, Timestamp
+from bot.core.directory import Directories, Directory
 from bot.core.events import Event
 from bot.core.identity import AccountRef, ConversationRef, Member, Workspace
 from bot.i18n import normalize_locale, translate
@@ -27,6 +28,8 @@ class Services:
 
     db: Database
     clock: Clock
+    directory: Directory = field(default_factory=Directories)
+    """Members of roles and user groups, from whichever adapter serves the platform."""
     wake: Callable[[], None] = field(default=lambda: None)
     """Called after a handler enqueued deliveries, so the dispatcher re-reads the next due time."""
     extras: dict[str, Any] = field(default_factory=dict)

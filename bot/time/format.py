@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from babel import dates as babel_dates
+from babel.units import format_unit
 
 from bot.time.zones import local_now, zone_abbreviation
 
@@ -172,12 +173,19 @@ def format_relative(delta: timedelta, locale: str) -> str:
 
 
 def format_duration(delta: timedelta, locale: str) -> str:
-    """An exact duration in days, hours and minutes: '1 hour 30 minutes' / '1 jam 30 menit', never rounded."""
-    left = int(delta.total_seconds() // 60)
+    """An exact duration in days (whole weeks as weeks), hours and minutes: '1 hour 30 minutes'.
+
+    Babel's unit names, never its rounding: a 10-day lead is "10 days", not "1 week".
+    """
+    language = _language(locale)
+    days, left = divmod(int(delta.total_seconds() // 60), MINUTES_PER_DAY)
     parts: list[str] = []
-    for size in (MINUTES_PER_DAY, 60, 1):
+    if days:
+        weekly = days % 7 == 0
+        parts.append(str(format_unit(days // 7 if weekly else days,
+                                     "duration-week" if weekly else "duration-day", locale=language)))
+    for size, unit in ((60, "duration-hour"), (1, "duration-minute")):
         count, left = divmod(left, size)
         if count:
-            parts.append(str(babel_dates.format_timedelta(timedelta(minutes=count * size),
-                                                          locale=_language(locale), threshold=1)))
-    return " ".join(parts) or str(babel_dates.format_timedelta(delta, locale=_language(locale)))
+            parts.append(str(format_unit(count, unit, locale=language)))
+    return " ".join(parts) or str(format_unit(0, "duration-minute", locale=language))

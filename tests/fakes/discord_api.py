@@ -284,6 +284,8 @@ class DiscordRest(RestRecorder):
         self.guilds: dict[int, dict[str, Any]] = {}
         self.dm_channels: dict[int, dict[str, Any]] = {}
         """The bot's DM channel with each user id, made on first POST /users/@me/channels."""
+        self.members_intent = True
+        """Whether the app has the Server Members privileged intent (listing members needs it)."""
         self.dms_closed: set[int] = set()
         """User ids whose DMs refuse the bot (403, code 50007)."""
         self.messages: dict[int, dict[str, Any]] = {}
@@ -306,6 +308,7 @@ class DiscordRest(RestRecorder):
             ("DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
              self._no_content),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member),
+            ("GET", "/guilds/{guild_id}/members", self._list_members),
             ("GET", "/applications/{app_id}/commands", self._get_commands),
             ("PUT", "/applications/{app_id}/commands", self._put_commands),
             ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self._get_commands),
@@ -409,6 +412,19 @@ class DiscordRest(RestRecorder):
             return error_reply(404, 10004, "Unknown Guild")
         member = next((m for m in guild.get("members", []) if m["user"]["id"] == r.params["user_id"]), None)
         return json_reply(member) if member else error_reply(404, 10007, "Unknown Member")
+
+    async def _list_members(self, r: Request) -> web.Response:
+        """List Guild Members: ordered by user id, `limit` (1–1000) after `after`; needs the members intent."""
+        if not self.members_intent:
+            return error_reply(403, 50001, "Missing Access")
+        guild = self.guilds.get(int(r.params["guild_id"]))
+        if guild is None:
+            return error_reply(404, 10004, "Unknown Guild")
+        limit = min(max(int(r.query.get("limit", "1")), 1), 1000)
+        after = int(r.query.get("after", "0"))
+        members = sorted((m for m in guild.get("members", []) if int(m["user"]["id"]) > after),
+                         key=lambda m: int(m["user"]["id"]))
+        return json_reply(members[:limit])
 
     # ----- messages
 

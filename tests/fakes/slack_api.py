@@ -140,6 +140,8 @@ class SlackWebApi:
         self.team_id, self.team_name, self.app_id = team_id, team_name, app_id
         self.bot_user_id, self.bot_id = bot_user_id, bot_id
         self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        """User group (subteam) id → member ids, for usergroups.users.list."""
         self.tokens: dict[str, dict[str, Any]] = {}
         """auth.test identities by token; any other token is the default workspace's bot."""
         self.revoked_tokens: set[str] = set()
@@ -166,6 +168,7 @@ class SlackWebApi:
             "chat.update": self._update, "chat.delete": self._delete,
             "views.open": self._views_open, "views.update": self._views_update, "views.push": self._views_open,
             "views.publish": self._views_publish, "users.info": self._users_info,
+            "usergroups.users.list": self._usergroup_users,
             "conversations.open": self._conversations_open, "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._upload_url, "files.completeUploadExternal": self._complete_upload,
             "oauth.v2.access": self._oauth_access, "apps.connections.open": self._connections_open,
@@ -353,6 +356,10 @@ class SlackWebApi:
     def _users_info(self, p: Params, token: str | None) -> Reply:
         user = self.users.get(str(p.get("user", "")))
         return {"ok": True, "user": copy.deepcopy(user)} if user else error("user_not_found")
+
+    def _usergroup_users(self, p: Params, token: str | None) -> Reply:
+        users = self.usergroups.get(str(p.get("usergroup", "")))
+        return {"ok": True, "users": list(users)} if users is not None else error("no_such_subteam")
 
     def _conversations_open(self, p: Params, token: str | None) -> Reply:
         users = [u for u in str(p.get("users") or "").split(",") if u]

@@ -32,6 +32,7 @@ FORM_KEY = "dl.form"
 DRAFT_PREFIX = "dl.draft:"
 TITLE_MAX = 200
 SHOWN_ASSIGNEES = 10
+MAX_ASSIGNEES = 1000
 _REMIND_FILLER = frozenset({"me", "saya", "aku", "to", "untuk"})
 
 
@@ -227,16 +228,19 @@ async def picked(ctx: Context, value: str) -> Sequence[Action]:
 async def _people(ctx: Context, draft: Draft) -> tuple[tuple[str, ...], str | None] | Action:
     """Resolve the targets to member ids and a channel, and check the setter may address them."""
     t, me = draft.targets, ctx.member.account.user_id
-    if t.roles:
-        return ctx.fail("deadlines.roles_unsupported", example=EXAMPLE_ADD)
+    grouped = await _group_members(ctx, t.roles)
+    if isinstance(grouped, Action):
+        return grouped
     if t.unknown:
         return ctx.fail("deadlines.unknown_member", example=EXAMPLE_ADD, value=t.unknown[0])
     if len(t.channels) > 1:
         return ctx.fail("deadlines.one_channel", example=EXAMPLE_ADD)
-    missing = await _ensure_members(ctx, [u for u in t.users if u != me])
+    missing = await _ensure_members(ctx, [u for u in (*t.users, *grouped) if u != me])
     if missing:
         return ctx.fail("deadlines.unknown_member", example=EXAMPLE_ADD, value="@" + missing[0])
-    users = tuple(dict.fromkeys(([me] if t.myself else []) + list(t.users)))
+    users = tuple(dict.fromkeys(([me] if t.myself else []) + list(t.users) + list(grouped)))
+    if len(users) > MAX_ASSIGNEES:
+        return ctx.fail("deadlines.too_many", example=EXAMPLE_ADD, count=len(users), max=MAX_ASSIGNEES)
     channel_id = t.channels[0] if t.channels else None
     if not users and channel_id is None:
         users = (me,)
@@ -244,6 +248,21 @@ async def _people(ctx: Context, draft: Draft) -> tuple[tuple[str, ...], str | No
     if others and not await _may_assign(ctx):
         return ctx.fail("deadlines.not_manager", example='/deadline add "Draft" Fri 17:00')
     return users, channel_id
+
+
+async def _group_members(ctx: Context, roles: Sequence[str]) -> list[str] | Action:
+    """A role or user group stands for its members as they are now (the platform is asked once)."""
+    members: list[str] = []
+    for role in roles:
+        if role == ctx.workspace.ref.workspace_id:  # Discord's @everyone role has the guild's id
+            return ctx.fail("deadlines.role_everyone", example=EXAMPLE_ADD)
+        found = await ctx.services.directory.group_members(ctx.workspace.ref, role)
+        if found is None:
+            return ctx.fail("deadlines.roles_unavailable", example=EXAMPLE_ADD)
+        if not found:
+            return ctx.fail("deadlines.role_empty", example=EXAMPLE_ADD)
+        members += found
+    return members
 
 
 async def _may_assign(ctx: Context) -> bool:

@@ -16,10 +16,11 @@ FOR_WORDS = frozenset({"for", "untuk", "to", "kepada"})
 REMIND_WORDS = frozenset({"remind", "ingatkan", "reminders", "pengingat"})
 URGENT_WORDS = frozenset({"urgent", "penting", "mendesak", "!urgent"})
 SELF_WORDS = frozenset({"me", "myself", "saya", "aku", "sendiri"})
-QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"})
+QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})
 MAX_LEADS = 6
 MAX_LEAD_MINUTES = 60 * 24 * 60
 
+_SINGLE_QUOTED = re.compile(r"^\s*['\u2018]([^'\u2018\u2019]+)['\u2019](?=\s|$)")
 _USER = re.compile(r"^<@([A-Za-z0-9_.\-]+)>$")
 _ROLE = re.compile(r"^<@&([A-Za-z0-9_.\-^]+)>$")
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$|^#([A-Za-z0-9_.\-]+)$")
@@ -82,12 +83,17 @@ class AddText:
 
 
 def words(text: str) -> list[str]:
-    """Split like a shell, with typographic quotes (Slack's autocorrect) read as plain ones."""
-    cleaned = text.translate(QUOTES)
+    """Split like a shell on double quotes only (typographic ones too, from Slack's autocorrect), so the
+    apostrophes of "Bob's and Ayu's report" stay in the words."""
+    lexer = shlex.shlex(text.translate(QUOTES), posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.commenters = ""  # "#finance" is a channel, not a comment
     try:
-        return shlex.split(cleaned)
+        return list(lexer)
     except ValueError:
-        return cleaned.replace('"', " ").split()
+        return text.translate(QUOTES).replace('"', " ").split()
 
 
 def _is_target(word: str) -> bool:
@@ -189,8 +195,11 @@ def split_add(text: str, reads: Callable[[str], int]) -> AddText:
     REFUSED when it is a time the reader refuses (the past, a bad date), 0 otherwise. Without quotes the
     title is everything before the longest trailing phrase that reads, else that is refused.
     """
+    single = _SINGLE_QUOTED.match(text.translate(QUOTES))
+    if single is not None:  # 'Ship it' Fri 17:00: a title in single quotes, apostrophes elsewhere kept
+        text = f'"{single.group(1)}"{text.translate(QUOTES)[single.end(1) + 1:]}'
     tokens = words(text)
-    quoted = text.translate(QUOTES).lstrip().startswith(('"', "'"))
+    quoted = text.translate(QUOTES).lstrip().startswith('"')
     target_words: list[str] = []
     lead_words: list[str] = []
     urgent = False

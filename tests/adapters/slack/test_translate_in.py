@@ -35,7 +35,7 @@ def slash(text: str, channel: str = "C0GENERAL") -> dict[str, str]:
     ("<@U0PRIYA>", "<@U0PRIYA>"),
     ("<!channel> ship it", "@channel ship it"),
     ("<!here|here> and <!everyone>", "@here and @everyone"),
-    ("<!subteam^S0DEVS|@devs> please", "@devs please"),
+    ("<!subteam^S0DEVS|@devs> please", "<@&S0DEVS> please"),
     ("<#C0RANDOM|random>", "<#C0RANDOM>"),
     ("see <https://example.org/a?b=1&amp;c=2|the doc>", "see the doc"),
     ("<https://example.org>", "https://example.org"),

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from bot.time.format import (
     format_date,
+    format_duration,
     format_instant,
     format_minutes_of_day,
     format_relative,
@@ -283,3 +284,27 @@ def test_relative_durations_read_naturally(delta: timedelta, en: str, id_: str) 
 
 def test_relative_duration_is_rounded_by_babel() -> None:
     assert format_relative(timedelta(minutes=170), "en") == "in 3 hours"
+
+
+# --- format_duration -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("delta", "en", "id_"),
+    [
+        (timedelta(minutes=90), "1 hour 30 minutes", "1 jam 30 menit"),
+        (timedelta(days=1), "1 day", "1 hari"),
+        (timedelta(minutes=1500), "1 day 1 hour", "1 hari 1 jam"),
+        (timedelta(days=2, minutes=5), "2 days 5 minutes", "2 hari 5 menit"),
+        (timedelta(minutes=1), "1 minute", "1 menit"),
+        (timedelta(hours=23), "23 hours", "23 jam"),
+    ],
+)
+def test_duration_is_exact_in_days_hours_and_minutes(delta: timedelta, en: str, id_: str) -> None:
+    assert (format_duration(delta, "en"), format_duration(delta, "id")) == (en, id_)
+
+
+@pytest.mark.parametrize(("days", "en"), [(8, "8 days"), (10, "10 days"), (45, "45 days")])
+def test_duration_of_many_days_is_not_rounded_to_weeks_or_months(days: int, en: str) -> None:
+    """A 10-day lead time or a reminder moved 10 days must not read as '1 week'."""
+    assert format_duration(timedelta(days=days), "en") == en

@@ -1,0 +1,28 @@
+"""Who is in a role or user group: only the platform knows, so adapters answer for the core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.core.identity import WorkspaceRef
+
+
+class Directory(Protocol):
+    async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
+        """Member ids of a Slack user group or Discord role; None when the platform cannot tell."""
+        ...
+
+
+class Directories:
+    """The composition root's directory: each adapter registers its platform's."""
+
+    def __init__(self) -> None:
+        self._by_platform: dict[str, Directory] = {}
+
+    def register(self, platform: str, directory: Directory) -> None:
+        self._by_platform[platform] = directory
+
+    async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
+        found = self._by_platform.get(workspace.platform)
+        return None if found is None else await found.group_members(workspace, group_id)
