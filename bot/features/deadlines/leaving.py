@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +64,7 @@ async def _tell(s: AsyncSession, by_creator: dict[str, list[DeadlineRecord]], us
         action = Send(to=msg.dm(items[0], creator), content=content)
         planned.append(PlannedDelivery(workspace_pk=items[0].workspace_pk, kind=KIND_LEFT,
                                        source_id=f"left:{items[0].workspace_pk}:{user}"[:64],
-                                       occurrence=f"{creator}|{now:%Y%m%dT%H%M%S}"[:64], due_at=now,
+                                       occurrence=f"{creator}|{now.astimezone(UTC):%Y%m%dT%H%M%S}"[:64],
+                                       due_at=now,
                                        action=action, owner_user_id=creator))
     return await enqueue(s, planned, now=now)

@@ -18,7 +18,7 @@ from bot.features.deadlines import service
 from bot.features.deadlines.create import EXAMPLE_ADD, Draft, _people, _read
 from bot.features.deadlines.messages import ACT_KEY
 from bot.features.deadlines.parse import read_leads, read_targets, words
-from bot.features.deadlines.plan import DEFAULT_HOURS
+from bot.features.deadlines.plan import DEFAULT_HOURS, instant_key
 from bot.time.format import format_instant, format_relative
 from bot.time.phrases.resolve import at_wall
 from bot.time.reading import Refusal
@@ -111,7 +111,7 @@ def _current(d: DeadlineRecord, now: datetime) -> Occurrence:
         nxt = Recurrence(rrule=d.rrule, zone=d.zone, anchor=datetime.fromisoformat(d.anchor_local)).after(now)
         if nxt is not None:
             return nxt
-    return Occurrence(at=d.due_at, key=d.due_at.strftime("%Y%m%dT%H%MZ"))
+    return Occurrence(at=d.due_at, key=instant_key(d.due_at))
 
 
 def _current_due(d: DeadlineRecord, now: datetime) -> datetime:

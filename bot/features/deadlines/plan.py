@@ -11,7 +11,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.actions import Action
 from bot.core.identity import Member, WorkingHours
@@ -54,6 +54,12 @@ class People:
         return member.hours or DEFAULT_HOURS, member
 
 
+def instant_key(instant: datetime) -> str:
+    """An instant named in UTC: a record fresh from a command carries the setter's zone, one read back
+    from the database carries UTC, and both must name the same occurrence."""
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+
+
 def occurrence_key(*parts: str) -> str:
     """Join the parts; a key too long for the outbox keeps its head and a digest of the whole."""
     key = "|".join(parts)
@@ -66,7 +72,7 @@ def occurrence_key(*parts: str) -> str:
 def occurrences(record: DeadlineRecord, start: datetime, end: datetime) -> list[Occurrence]:
     """The item's occurrences whose sends may fall in `[start, end)`."""
     if record.rrule is None or record.anchor_local is None:
-        return [Occurrence(at=record.due_at, key=record.due_at.strftime("%Y%m%dT%H%MZ"))]
+        return [Occurrence(at=record.due_at, key=instant_key(record.due_at))]
     lead = timedelta(minutes=max(record.leads, default=0))
     rule = Recurrence(
         rrule=record.rrule, zone=record.zone, anchor=datetime.fromisoformat(record.anchor_local)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.deadlines import messages as msg
-from bot.features.deadlines.plan import KIND_ASSIGNED, KIND_REMIND, digest_source, occurrence_key
+from bot.features.deadlines.plan import KIND_ASSIGNED, KIND_REMIND, digest_source, instant_key, occurrence_key
 from bot.features.deadlines.source import people_for, plan_for
 from bot.i18n import translate
 from bot.scheduling.outbox import PlannedDelivery, enqueue
@@ -48,7 +48,7 @@ async def _assigned_notices(s: AsyncSession, record: DeadlineRecord, now: dateti
     people = await people_for(s, record.workspace_pk, [record])
     actor = by or record.creator
     name = people.name(actor)
-    stamp = "new" if by is None else "chg" + now.strftime("%Y%m%dT%H%M%S")
+    stamp = "new" if by is None else "chg" + now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
     planned = []
     for user in record.assignees:
         if user == actor:
@@ -61,7 +61,7 @@ async def _assigned_notices(s: AsyncSession, record: DeadlineRecord, now: dateti
                 workspace_pk=record.workspace_pk,
                 kind=KIND_ASSIGNED,
                 source_id=record.source_id,
-                occurrence=occurrence_key(record.due_at.strftime("%Y%m%dT%H%MZ"), stamp, user),
+                occurrence=occurrence_key(instant_key(record.due_at), stamp, user),
                 due_at=now,
                 action=action,
                 owner_user_id=record.creator,
@@ -130,7 +130,7 @@ async def snooze(db: Database, record: DeadlineRecord, user: str, until: datetim
             workspace_pk=record.workspace_pk,
             kind=KIND_REMIND,
             source_id=record.source_id,
-            occurrence=occurrence_key("s", user, until.strftime("%Y%m%dT%H%MZ")),
+            occurrence=occurrence_key("s", user, instant_key(until)),
             due_at=until,
             action=action,
             owner_user_id=user,
