@@ -118,7 +118,10 @@ def channel_reminder(
             left=in_time(left, reader),
         )
     footer = _para(reader, "deadlines.footer_channel", id=record.id)
-    return Send(to=channel(record, channel_id), content=Content(blocks=(body, footer)))
+    # Done only: anyone may click, and the core lets only the creator, an assignee or a manager finish it.
+    done = (Choice(label=reader.t("deadlines.button_done"), value="done"),)
+    return AskChoice(to=channel(record, channel_id), prompt=Content(blocks=(body, footer)), choices=done,
+                     key=act_key(record))
 
 
 def assigned(record: DeadlineRecord, reader: Reader, user_id: str, creator_name: str, leads: str, *,

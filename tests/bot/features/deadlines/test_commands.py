@@ -259,3 +259,12 @@ async def test_assignees_hear_at_once_in_their_language(h: Harness) -> None:
         h.to("ayu")[0].text
     assert "Priya set a deadline for you: *Laporan*, due Friday, 4 December 2026, 06:30 EST" in h.to("liam")[0].text
     assert await count(h.db, DeliveryRow) >= 2
+
+
+async def test_a_channel_reminder_has_a_done_button_only_those_with_rights_can_use(h: Harness) -> None:
+    await h.who("priya").run('/deadline add "Release notes" Mon 10:00 for #releases remind 1h')
+    await h.advance(timedelta(days=3))
+    [posted] = h.to("#releases")
+    assert isinstance(posted.action, AskChoice) and [c.value for c in posted.action.choices] == ["done"]
+    assert "not yours" in await h.who("jonas").click(posted.action.key, "done")
+    assert "Done: #1 Release notes" in await h.who("priya").click(posted.action.key, "done")
