@@ -29,7 +29,8 @@ LOCALES: Final = ("en", "id")
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS: Final = ("text", "json")
 DEFAULT_GRACE_MINUTES: Final[Mapping[str, int]] = MappingProxyType(
-    {"reminder": 120, "standup_prompt": 120, "standup_report": 240, "default": 60}
+    {"reminder": 120, "deadline_assigned": 1440, "deadline_overdue": 720, "deadline_digest": 720,
+     "deadline_left": 1440, "standup_prompt": 120, "standup_report": 240, "default": 60}
 )
 
 _SQLITE: Final = "sqlite+aiosqlite://"

@@ -67,6 +67,10 @@ def test_without_a_file_every_setting_has_its_default(tmp_path: Path) -> None:
     assert settings.scheduling.dispatch_batch_size == 200
     assert dict(settings.scheduling.grace_minutes) == {
         "reminder": 120,
+        "deadline_assigned": 1440,
+        "deadline_overdue": 720,
+        "deadline_digest": 720,
+        "deadline_left": 1440,
         "standup_prompt": 120,
         "standup_report": 240,
         "default": 60,
@@ -502,6 +506,10 @@ def test_grace_minutes_is_an_open_map_merged_over_the_defaults(tmp_path: Path) -
 
     assert dict(scheduling.grace_minutes) == {
         "reminder": 30,
+        "deadline_assigned": 1440,
+        "deadline_overdue": 720,
+        "deadline_digest": 720,
+        "deadline_left": 1440,
         "standup_prompt": 120,
         "standup_report": 240,
         "default": 60,
