@@ -84,7 +84,7 @@ async def _find(ctx: Context, text: str, example: str) -> DeadlineRecord | Actio
 
 def _line(ctx: Context, d: DeadlineRecord) -> Paragraph:
     zone = ctx.member.tz or "UTC"
-    due = _current_due(d, ctx.now)
+    due = current_due(d, ctx.now)
     parts: list[Text | Emphasis] = [
         Text(text=f"#{d.id} "),
         Emphasis(text=d.title),
@@ -114,7 +114,7 @@ def _current(d: DeadlineRecord, now: datetime) -> Occurrence:
     return Occurrence(at=d.due_at, key=instant_key(d.due_at))
 
 
-def _current_due(d: DeadlineRecord, now: datetime) -> datetime:
+def current_due(d: DeadlineRecord, now: datetime) -> datetime:
     return _current(d, now).at
 
 
@@ -135,7 +135,7 @@ async def list_items(ctx: Context, args: Args) -> Sequence[Action]:
         items = [d for d in items if d.channel_id == channel[0]]
     else:
         items = [d for d in items if d.kind == DEADLINE]
-    items.sort(key=lambda d: (_current_due(d, ctx.now), d.id))
+    items.sort(key=lambda d: (current_due(d, ctx.now), d.id))
     if not items:
         return [ctx.reply(ctx.t("deadlines.list_empty", example=EXAMPLE_ADD))]
     head = message_paragraph("deadlines.list_head", ctx.locale, count=len(items))

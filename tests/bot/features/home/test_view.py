@@ -17,7 +17,7 @@ from tests.support import Person, make_router
 
 
 async def open_home(person: Person) -> PublishHome:
-    event = HomeOpened(platform=person.platform, event_id=f"home-{person.clock.now().timestamp()}",
+    event = HomeOpened(platform=person.platform, event_id=f"home-{person.user_id}-{person.clock.now().timestamp()}",
                        actor=person.account, conversation=ConversationRef.dm(person.account),
                        at=person.clock.now())
     [action] = await person.router.handle(event, person.caps)
@@ -57,3 +57,20 @@ async def test_home_lists_my_upcoming_sends_soonest_first_in_my_language(
     assert text.index("Pengingat") < text.index("Tenggat")
     assert text.count("Pengingat") == 1  # someone else's reminder is not mine
     assert "Zona waktu dan jam kerja Anda" in text
+
+
+async def test_home_lists_my_deadlines_and_not_the_reminders_i_set_for_others(
+        db: Database, clock: ManualClock) -> None:
+    router = make_router(db, clock)
+    ayu = Person(router=router, clock=clock, is_admin=True)
+    liam = Person(router=router, clock=clock, user_id="liam")
+    await liam.run("/tz set America/New_York")
+    await ayu.run("/tz set Asia/Jakarta")
+    await ayu.run('/deadline add "Ship v2.3" Tue 17:00 for <@liam> remind 1d')
+    await ayu.run("/deadline remind me call the client tomorrow 9am")
+    mine = render_plain((await open_home(ayu)).content, "Asia/Jakarta", "en")
+    assert "Your deadlines and reminders" in mine
+    assert mine.index("#2 call the client") < mine.index("#1 Ship v2.3")
+    assert "Nothing scheduled for you yet." in mine  # Liam's reminders are not sends to Ayu
+    theirs = render_plain((await open_home(liam)).content, "America/New_York", "en")
+    assert "#1 Ship v2.3" in theirs and "call the client" not in theirs
