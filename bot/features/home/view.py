@@ -45,8 +45,9 @@ async def _deadlines_card(ctx: Context) -> tuple[Card, ...]:
              if d.creator == me or me in d.assignees]
     if not items:
         return ()
-    items.sort(key=lambda d: current_due(d, ctx.now))
-    fields = tuple(Field(label=f"#{d.id} {d.title}", value=paragraph(Timestamp(instant=current_due(d, ctx.now))))
+    now = ctx.now
+    items.sort(key=lambda d: current_due(d, now))
+    fields = tuple(Field(label=f"#{d.id} {d.title}", value=paragraph(Timestamp(instant=current_due(d, now))))
                    for d in items[:UPCOMING_LIMIT])
     return (Card(title=ctx.t("home.deadlines_title"), fields=fields, footer=ctx.t("home.deadlines_footer")),)
 
