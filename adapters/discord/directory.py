@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 import discord
 from discord.http import HTTPClient, Route
 
+from bot.core.directory import Profile
 from bot.core.identity import WorkspaceRef
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ MAX_PAGES = 100
 class DiscordDirectory:
     def __init__(self, http: Callable[[], HTTPClient]) -> None:
         self._http = http
+
+    async def profile(self, workspace: WorkspaceRef, user_id: str) -> Profile | None:
+        """Get User: a name only (Discord profiles have no time zone; Rekan asks the member once)."""
+        try:
+            data = await self._http().request(Route("GET", "/users/{user_id}", user_id=user_id))
+        except discord.HTTPException:
+            return None
+        return Profile(display_name=data.get("global_name") or data.get("username"))
 
     async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
         found: list[str] = []

@@ -79,7 +79,7 @@ class SlackAdapter:
         # them per channel, so a busy channel's commands are not made to queue behind each other.
         self._answers = SendQueue(direct, per_destination_rate=INTERACTIVE_RATE, burst=INTERACTIVE_RATE)
         rekan.outbound.register(PLATFORM, self.sender)
-        rekan.directories.register(PLATFORM, SlackDirectory(self.client_for))
+        rekan.directories.register(PLATFORM, SlackDirectory(self.client_for, self.profiles))
         self._register()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None

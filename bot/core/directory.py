@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.identity import WorkspaceRef
 
 
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    """What a platform's profile says of someone Rekan has not met yet (Discord has no zone)."""
+
+    display_name: str | None = None
+    tz: str | None = None
+
+
 class Directory(Protocol):
     async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
         """Member ids of a Slack user group or Discord role; None when the platform cannot tell."""
+        ...
+
+    async def profile(self, workspace: WorkspaceRef, user_id: str) -> Profile | None:
+        """Name and zone of a member, so reminders to someone new start in their zone."""
         ...
 
 
@@ -26,3 +39,7 @@ class Directories:
     async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
         found = self._by_platform.get(workspace.platform)
         return None if found is None else await found.group_members(workspace, group_id)
+
+    async def profile(self, workspace: WorkspaceRef, user_id: str) -> Profile | None:
+        found = self._by_platform.get(workspace.platform)
+        return None if found is None else await found.profile(workspace, user_id)

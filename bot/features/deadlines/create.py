@@ -6,6 +6,7 @@ an example that works.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
@@ -15,12 +16,14 @@ from bot.core.actions import Action, Choice, FieldKind, FormField
 from bot.core.commands import Args
 from bot.core.content import Content, Emphasis, Paragraph, Text
 from bot.core.context import Context, message_paragraph
+from bot.core.directory import Profile
 from bot.core.identity import Role
+from bot.core.prompts import pick_by_number
 from bot.features.deadlines import service
 from bot.features.deadlines.parse import READS, REFUSED, Targets, read_leads, read_targets, split_add, words
 from bot.time.format import format_instant
 from bot.time.reading import Reading, Refusal, read_time
-from bot.time.zones import get_zone
+from bot.time.zones import get_zone, is_valid_zone
 from storage.repositories import members as members_repo
 from storage.repositories import values as values_repo
 from storage.repositories.deadlines import DEADLINE, REMINDER, NewDeadline
@@ -33,6 +36,7 @@ DRAFT_PREFIX = "dl.draft:"
 TITLE_MAX = 200
 SHOWN_ASSIGNEES = 10
 MAX_ASSIGNEES = 1000
+PROFILE_LOOKUPS = 25
 _REMIND_FILLER = frozenset({"me", "saya", "aku", "to", "untuk"})
 
 
@@ -273,14 +277,24 @@ async def _may_assign(ctx: Context) -> bool:
 
 
 async def _ensure_members(ctx: Context, user_ids: Sequence[str]) -> list[str]:
-    """Members the platform resolved (a Slack or Discord mention) join our table; the shell has none."""
+    """Members the platform resolved (a Slack or Discord mention) join our table, with their profile's
+    name and zone where the platform has them; the shell has no directory, so its unknown names fail."""
+    async with ctx.db.read() as s:
+        known = {r.user_id for r in await members_repo.members_by_ids(s, ctx.workspace.id, list(user_ids))}
+    missing = [u for u in user_ids if u not in known]
+    if ctx.event.platform == "shell" or not missing:
+        return missing
+    looked_up = missing[:PROFILE_LOOKUPS]  # more would wait on rate limits; the rest fill in when they speak
+    directory = ctx.services.directory
+    profiles = await asyncio.gather(*(directory.profile(ctx.workspace.ref, u) for u in looked_up))
+    found: dict[str, Profile | None] = dict(zip(looked_up, profiles, strict=True))
     async with ctx.db.session() as s:
-        rows = {r.user_id for r in await members_repo.members_by_ids(s, ctx.workspace.id, list(user_ids))}
-        missing = [u for u in user_ids if u not in rows]
-        if ctx.event.platform == "shell":
-            return missing
         for user in missing:
-            await members_repo.ensure_member(s, ctx.workspace.id, user, now=ctx.now)
+            profile = found.get(user)
+            zone = profile.tz if profile and profile.tz and is_valid_zone(profile.tz) else None
+            await members_repo.ensure_member(s, ctx.workspace.id, user, now=ctx.now,
+                                             display_name=profile.display_name if profile else None,
+                                             platform_tz=zone)
     return []
 
 
@@ -368,10 +382,7 @@ def form(
             label=ctx.t("deadlines.form_urgent"),
             kind=FieldKind.CHOICE,
             required=False,
-            choices=(
-                Choice(label=ctx.t("common.no"), value="no"),
-                Choice(label=ctx.t("common.yes"), value="yes"),
-            ),
+            choices=_yes_no(ctx),
             initial=v.get("urgent") or "no",
         ),
     ]
@@ -382,7 +393,14 @@ async def open_form(ctx: Context, args: Args) -> Sequence[Action]:
     return [form(ctx)]
 
 
+def _yes_no(ctx: Context) -> tuple[Choice, Choice]:
+    return Choice(label=ctx.t("common.no"), value="no"), Choice(label=ctx.t("common.yes"), value="yes")
+
+
 async def form_submitted(ctx: Context, values: Mapping[str, str]) -> Sequence[Action]:
+    # Slack's select sends the value; Discord's modal has only text inputs, so "2" or "ya" arrive typed.
+    urgent_text = values.get("urgent", "").strip()
+    urgent = pick_by_number(urgent_text, _yes_no(ctx)) if urgent_text else _yes_no(ctx)[0]
     leads_text = values.get("remind", "").strip()
     leads = read_leads(leads_text) if leads_text else None
     draft = Draft(
@@ -391,10 +409,12 @@ async def form_submitted(ctx: Context, values: Mapping[str, str]) -> Sequence[Ac
         when=values.get("when", ""),
         targets=read_targets(values.get("for", "")),
         leads=leads,
-        urgent=values.get("urgent", "no") == "yes",
+        urgent=urgent is not None and urgent.value == "yes",
         bad_leads=leads_text if leads_text and leads is None else None,
     )
     errors = _form_errors(ctx, draft)
+    if urgent is None:
+        errors.append(("urgent", ctx.t("common.choice_invalid", count=2)))
     if errors:
         return [form(ctx, values, errors)]
     return await submit(ctx, draft)

@@ -24,14 +24,16 @@ DEFAULT_LEADS = (24 * 60, 60, 0)
 
 
 def lead_words(leads: Sequence[int], locale: str) -> str:
-    """'1 day, 1 hour, at the deadline' in the reader's language."""
-    parts = [
-        translate("deadlines.at_deadline", locale)
-        if m == 0
-        else format_duration(timedelta(minutes=m), locale)
-        for m in leads
-    ]
-    return ", ".join(parts)
+    """'1 day and 1 hour before, and at the deadline' / '1 hari dan 1 jam sebelumnya, dan saat tenggat'."""
+    ahead = [format_duration(timedelta(minutes=m), locale) for m in leads if m > 0]
+    and_ = translate("deadlines.and", locale)
+    parts: list[str] = []
+    if ahead:
+        joined = ahead[0] if len(ahead) == 1 else f"{', '.join(ahead[:-1])} {and_} {ahead[-1]}"
+        parts.append(translate("deadlines.leads_before", locale, durations=joined))
+    if 0 in leads:
+        parts.append(translate("deadlines.at_deadline", locale))
+    return f", {and_} ".join(parts)
 
 
 async def _plan_now(s: AsyncSession, record: DeadlineRecord, now: datetime) -> int:

@@ -36,7 +36,7 @@ async def test_the_confirmation_shows_the_instant_in_the_setters_zone_and_each_a
     assert reply.splitlines() == [
         "Deadline #1 set: *Ship v2.3*, due Friday, 4 December 2026, 17:00 IST (11:30 UTC).",
         "For Liam: Friday, 4 December 2026, 06:30 EST.",
-        "Reminders: 1 day, 2 hours before.",
+        "Reminders: 1 day and 2 hours before.",
     ]
     assert await count(h.db, DeadlineRow) == 1
 
@@ -91,10 +91,10 @@ async def test_admins_can_let_everyone_assign(h: Harness) -> None:
 
 
 async def test_workspace_default_leads_apply_unless_the_deadline_says_otherwise(h: Harness) -> None:
-    assert "Reminders: 1 day, 1 hour, at the deadline before." in await h.who("jonas").run(
+    assert "Reminders: 1 day and 1 hour before, and at the deadline." in await h.who("jonas").run(
         '/deadline add "Ship" Fri 17:00')
     await h.who("ayu").run("/deadline settings leads 2d,30m")
-    assert "Reminders: 2 days, 30 minutes before." in await h.who("jonas").run('/deadline add "Two" Fri 17:00')
+    assert "Reminders: 2 days and 30 minutes before." in await h.who("jonas").run('/deadline add "Two" Fri 17:00')
 
 
 async def test_an_ambiguous_time_is_asked_and_the_pick_finishes_the_request(h: Harness) -> None:
