@@ -27,3 +27,12 @@ async def test_a_group_slack_will_not_list_is_refused_with_a_reason(running: Run
     await running.post(command(running, line, command="/deadline"))
     [(_, body)] = await running.fake.wait_for_response()
     assert "cannot see who is in that role" in texts(body) or "tidak bisa melihat" in texts(body)
+
+
+async def test_an_assignee_rekan_has_not_met_starts_with_their_slack_name_and_zone(running: Running) -> None:
+    running.fake.add_user("U0NEW", "newbie", tz="Europe/Berlin", tz_label="Central European Time")
+    line = 'add "Onboarding" 2026-12-04 17:00 for <@U0NEW|newbie>'
+    await running.post(command(running, line, command="/deadline"))
+    [(_, body)] = await running.fake.wait_for_response()
+    assert "Friday, 4 December 2026, 11:00 CET" in texts(body)  # 17:00 in Jakarta, shown in Berlin time
+    assert [c.params["user"] for c in running.fake.calls_to("users.info")].count("U0NEW") == 1
