@@ -328,6 +328,8 @@ async def confirmation(ctx: Context, record: Any, reading: Reading) -> Content:
         if record.urgent:
             lines.append(message_paragraph("deadlines.urgent_line", ctx.locale))
     lines += [message_paragraph(n, ctx.locale) for n in reading.notes]
+    if ctx.member.tz is None:
+        lines.append(message_paragraph("deadlines.read_in_utc", ctx.locale, example="/tz set Jakarta"))
     return Content(blocks=tuple(lines))
 
 

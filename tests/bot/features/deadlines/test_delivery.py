@@ -224,3 +224,19 @@ async def test_two_dispatchers_on_one_database_send_each_reminder_once(
         await second_db.dispose()
     total = recorders[0].sent + recorders[1].sent
     assert len(total) == 200 and set(total.values()) == {2}  # notice + reminder, each once
+
+
+async def test_a_monthly_channel_deadline_reminds_the_channel_before_each_run(db: Database, clock: ManualClock) -> None:
+    await seed_team(db, clock.now())
+    h = Harness(db, clock)
+    await h.who("ayu").run("/deadline add Laporan bulanan tiap tanggal 25 jam 17.00 for #finance")
+    await h.advance(timedelta(days=60))
+    posts = [s.at for s in h.to("#finance")]
+    assert posts == [utc(2026, 12, 24, 10, 0), utc(2026, 12, 25, 9, 0), utc(2026, 12, 25, 10, 0),
+                     utc(2027, 1, 24, 10, 0), utc(2027, 1, 25, 9, 0), utc(2027, 1, 25, 10, 0)]
+
+
+async def test_a_setter_without_a_zone_is_told_the_time_was_read_in_utc(db: Database, clock: ManualClock) -> None:
+    await seed_team(db, clock.now(), (Teammate(user_id="kai", tz=None),))
+    reply = await Harness(db, clock).who("kai").run('/deadline add "Mine" Fri 17:00')
+    assert "17:00 UTC" in reply and "I read that time in UTC" in reply and "/tz set Jakarta" in reply
