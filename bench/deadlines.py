@@ -130,14 +130,15 @@ def bench_plan(repeats: int) -> list[PlanFigure]:
     out: list[PlanFigure] = []
     for label, urgent in (("urgent (no quiet hours)", True), ("quiet hours, 5 zones", False)):
         record = _record(assignees, urgent=urgent)
-        plan_item(record, people, START, end)  # warm the zone and message caches
+        [slot.planned() for slot in plan_item(record, people, START, end)]  # warm the zone and message caches
         samples: list[float] = []
         sends = 0
         for _ in range(repeats):
             started = time.perf_counter()
-            sends = len(plan_item(record, people, START, end))
+            sends = len([slot.planned() for slot in plan_item(record, people, START, end)])  # messages too
             samples.append(time.perf_counter() - started)
-        if sends != CROWD * len(LEADS):
+        # Quiet hours may move two leads of one member to the same moment, which then sends once.
+        if sends > CROWD * len(LEADS) or (urgent and sends != CROWD * len(LEADS)):
             raise SystemExit(f"{label}: planned {sends} sends, expected {CROWD * len(LEADS)}")
         out.append(PlanFigure(label=label, sends=sends, seconds=_median(samples)))
     return out

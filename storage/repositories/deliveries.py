@@ -241,6 +241,16 @@ async def upcoming_for(session: AsyncSession, workspace_pk: int, user_id: str, *
     return [_record(r) for r in (await session.execute(stmt)).mappings()]
 
 
+async def existing_keys(session: AsyncSession, source_ids: Sequence[str]) -> set[tuple[str, str, str]]:
+    """(kind, source_id, occurrence) of every row of these sources, whatever its status."""
+    found: set[tuple[str, str, str]] = set()
+    for start in range(0, len(source_ids), _INSERT_CHUNK):
+        chunk = list(source_ids[start:start + _INSERT_CHUNK])
+        stmt = select(_T.c.kind, _T.c.source_id, _T.c.occurrence).where(_T.c.source_id.in_(chunk))
+        found.update((k, s, o) for k, s, o in (await session.execute(stmt)).all())
+    return found
+
+
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     stmt = select(_T.c.status, func.count()).group_by(_T.c.status)
     return {status: int(n) for status, n in (await session.execute(stmt)).all()}

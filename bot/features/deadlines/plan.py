@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from bot.core.actions import Action
 from bot.core.identity import Member, WorkingHours
@@ -98,18 +99,33 @@ def quiet_after(at: datetime, user_id: str, people: People) -> datetime:
     return next_working(at, hours, member.days_off, member.tz)
 
 
-def _planned(
-    record: DeadlineRecord, kind: str, occurrence: str, due: datetime, action: Action
-) -> PlannedDelivery:
-    return PlannedDelivery(
-        workspace_pk=record.workspace_pk,
-        kind=kind,
-        source_id=record.source_id,
-        occurrence=occurrence,
-        due_at=due,
-        action=action,
-        owner_user_id=record.creator,
-    )
+@dataclass(frozen=True, kw_only=True)
+class Slot:
+    """A send the plan owes, named and timed; its message is written only when the outbox lacks it,
+    so the planner's pass every minute costs a key lookup, not a thousand rendered messages."""
+
+    workspace_pk: int
+    kind: str
+    source_id: str
+    occurrence: str
+    due_at: datetime
+    owner_user_id: str
+    build: Callable[[], Action]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.kind, self.source_id, self.occurrence
+
+    def planned(self) -> PlannedDelivery:
+        return PlannedDelivery(workspace_pk=self.workspace_pk, kind=self.kind, source_id=self.source_id,
+                               occurrence=self.occurrence, due_at=self.due_at, action=self.build(),
+                               owner_user_id=self.owner_user_id)
+
+
+def _slot(record: DeadlineRecord, kind: str, occurrence: str, due: datetime,
+          build: Callable[[], Action]) -> Slot:
+    return Slot(workspace_pk=record.workspace_pk, kind=kind, source_id=record.source_id,
+                occurrence=occurrence, due_at=due, owner_user_id=record.creator, build=build)
 
 
 def recipients(record: DeadlineRecord) -> tuple[str, ...]:
@@ -117,11 +133,9 @@ def recipients(record: DeadlineRecord) -> tuple[str, ...]:
     return record.assignees if record.kind == DEADLINE else (record.creator,)
 
 
-def plan_item(
-    record: DeadlineRecord, people: People, start: datetime, end: datetime
-) -> list[PlannedDelivery]:
+def plan_item(record: DeadlineRecord, people: People, start: datetime, end: datetime) -> list[Slot]:
     """Lead reminders (and overdue follow-ups of one-off deadlines) due before `end`."""
-    out: list[PlannedDelivery] = []
+    out: list[Slot] = []
     for occ in occurrences(record, start, end):
         out += _leads(record, people, occ, end)
         if record.kind == DEADLINE and record.rrule is None:
@@ -129,52 +143,45 @@ def plan_item(
     return out
 
 
-def _leads(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[PlannedDelivery]:
-    out: list[PlannedDelivery] = []
+def _leads(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[Slot]:
+    out: list[Slot] = []
     creator = people.name(record.creator)
-    for lead in record.leads:
-        ideal = occ.at - timedelta(minutes=lead)
-        for user in recipients(record):
-            quiet = record.kind == DEADLINE and not record.urgent
+    quiet = record.kind == DEADLINE and not record.urgent
+    for user in recipients(record):
+        taken: set[datetime] = set()
+        for lead in sorted(record.leads):  # nearest first: two leads moved to one moment send once
+            ideal = occ.at - timedelta(minutes=lead)
             send_at = quiet_before(ideal, user, people) if quiet else ideal
-            if record.planned_from <= send_at < end:
-                action = msg.lead_reminder(
-                    record, people.reader(user), msg.dm(record, user), occ.at, send_at, creator
-                )
-                out.append(
-                    _planned(record, KIND_REMIND, occurrence_key(occ.key, str(lead), user), send_at, action)
-                )
-        for channel_id in [record.channel_id] if record.channel_id else []:
+            if not record.planned_from <= send_at < end or send_at in taken:
+                continue
+            taken.add(send_at)
+            build = partial(msg.lead_reminder, record, people.reader(user), msg.dm(record, user), occ.at,
+                            send_at, creator)
+            out.append(_slot(record, KIND_REMIND, occurrence_key(occ.key, str(lead), user), send_at, build))
+    for channel_id in [record.channel_id] if record.channel_id else []:
+        for lead in record.leads:
+            ideal = occ.at - timedelta(minutes=lead)
             if record.planned_from <= ideal < end:
-                action = msg.channel_reminder(record, people.reader(None), channel_id, occ.at, ideal)
-                out.append(
-                    _planned(
-                        record,
-                        KIND_REMIND,
-                        occurrence_key(occ.key, str(lead), "#" + channel_id),
-                        ideal,
-                        action,
-                    )
-                )
+                build = partial(msg.channel_reminder, record, people.reader(None), channel_id, occ.at, ideal)
+                key = occurrence_key(occ.key, str(lead), "#" + channel_id)
+                out.append(_slot(record, KIND_REMIND, key, ideal, build))
     return out
 
 
-def _overdue(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[PlannedDelivery]:
+def _overdue(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[Slot]:
     """One follow-up each to the assignees and the creator, in their next working hours unless urgent."""
-    out: list[PlannedDelivery] = []
+    out: list[Slot] = []
     ideal = occ.at + OVERDUE_AFTER
     for user in record.assignees:
         send_at = ideal if record.urgent else quiet_after(ideal, user, people)
         if send_at < end:
-            action = msg.overdue_assignee(record, people.reader(user), user)
-            out.append(_planned(record, KIND_OVERDUE, occurrence_key(occ.key, "over", user), send_at, action))
+            build = partial(msg.overdue_assignee, record, people.reader(user), user)
+            out.append(_slot(record, KIND_OVERDUE, occurrence_key(occ.key, "over", user), send_at, build))
     send_at = quiet_after(ideal, record.creator, people)
     if send_at < end:
         names = [people.name(u) for u in record.assignees] + [f"#{c}" for c in [record.channel_id] if c]
-        action = msg.overdue_creator(record, people.reader(record.creator), names)
-        out.append(
-            _planned(record, KIND_OVERDUE, occurrence_key(occ.key, "over", "creator"), send_at, action)
-        )
+        build = partial(msg.overdue_creator, record, people.reader(record.creator), names)
+        out.append(_slot(record, KIND_OVERDUE, occurrence_key(occ.key, "over", "creator"), send_at, build))
     return out
 
 
@@ -182,28 +189,26 @@ def digest_source(workspace_pk: int, creator: str) -> str:
     return f"dg:{workspace_pk}:{creator}"
 
 
-def plan_digests(
-    items: Sequence[DeadlineRecord], people: People, start: datetime, end: datetime
-) -> list[PlannedDelivery]:
+def plan_digests(items: Sequence[DeadlineRecord], people: People, start: datetime,
+                 end: datetime) -> list[Slot]:
     """A daily list of a creator's overdue deadlines, at their working day's start, until none is left."""
     by_creator: dict[str, list[DeadlineRecord]] = defaultdict(list)
     for d in items:
         if d.kind == DEADLINE and d.rrule is None:
             by_creator[d.creator].append(d)
-    out: list[PlannedDelivery] = []
+    out: list[Slot] = []
     for creator, owned in by_creator.items():
         out += _digests_of(creator, owned, people, start, end)
     return out
 
 
-def _digests_of(
-    creator: str, owned: Sequence[DeadlineRecord], people: People, start: datetime, end: datetime
-) -> list[PlannedDelivery]:
+def _digests_of(creator: str, owned: Sequence[DeadlineRecord], people: People, start: datetime,
+                end: datetime) -> list[Slot]:
     member = people.members.get(creator)
     zone = (member.tz if member else None) or "UTC"
     hours = (member.hours if member else None) or DEFAULT_HOURS
     first = owned[0]
-    out: list[PlannedDelivery] = []
+    out: list[Slot] = []
     for day in _days(start, end, zone):
         if day.weekday() not in hours.workdays:
             continue
@@ -214,18 +219,10 @@ def _digests_of(
         late = [d for d in owned if quiet_after(d.due_at + OVERDUE_AFTER, creator, people) < at]
         if not late:
             continue
-        action = msg.digest(late, people.reader(creator), msg.dm(first, creator), at)
-        out.append(
-            PlannedDelivery(
-                workspace_pk=first.workspace_pk,
-                kind=KIND_DIGEST,
-                source_id=digest_source(first.workspace_pk, creator),
-                occurrence=day.isoformat(),
-                due_at=at,
-                action=action,
-                owner_user_id=creator,
-            )
-        )
+        build = partial(msg.digest, late, people.reader(creator), msg.dm(first, creator), at)
+        out.append(Slot(workspace_pk=first.workspace_pk, kind=KIND_DIGEST,
+                        source_id=digest_source(first.workspace_pk, creator), occurrence=day.isoformat(),
+                        due_at=at, owner_user_id=creator, build=build))
     return out
 
 

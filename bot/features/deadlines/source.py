@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.deadlines.plan import People, plan_digests, plan_item
+from bot.features.deadlines.plan import People, Slot, plan_digests, plan_item
 from bot.scheduling.outbox import PlannedDelivery
 from storage.models import WorkspaceRow
 from storage.repositories import deadlines as repo
+from storage.repositories import deliveries as deliveries_repo
 from storage.repositories import members as members_repo
 from storage.repositories.deadlines import DeadlineRecord
 
@@ -28,11 +30,20 @@ async def people_for(session: AsyncSession, workspace_pk: int, items: Sequence[D
 async def plan_for(
     session: AsyncSession, items: Sequence[DeadlineRecord], start: datetime, end: datetime
 ) -> list[PlannedDelivery]:
-    """The sends of some items of one workspace (and its overdue digests when `digests`)."""
+    """The sends of some items of one workspace (a command's own item: every message is written)."""
     if not items:
         return []
     people = await people_for(session, items[0].workspace_pk, items)
-    return [p for d in items for p in plan_item(d, people, start, end)]
+    return [slot.planned() for d in items for slot in plan_item(d, people, start, end)]
+
+
+async def _missing(session: AsyncSession, slots: Sequence[Slot]) -> list[PlannedDelivery]:
+    """Only the slots the outbox does not hold yet get their message written."""
+    present = await deliveries_repo.existing_keys(session, sorted({s.source_id for s in slots}))
+    return [s.planned() for s in slots if s.key not in present]
+
+
+YIELD_EVERY = 50
 
 
 class DeadlineSource:
@@ -47,6 +58,11 @@ class DeadlineSource:
         planned: list[PlannedDelivery] = []
         for items in by_workspace.values():
             people = await people_for(session, items[0].workspace_pk, items)
-            planned += [p for d in items for p in plan_item(d, people, start, end)]
-            planned += plan_digests(items, people, start, end)
+            slots: list[Slot] = []
+            for n, item in enumerate(items, 1):
+                slots += plan_item(item, people, start, end)
+                if n % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # planning is CPU work: let commands and sends run between items
+            slots += plan_digests(items, people, start, end)
+            planned += await _missing(session, slots)
         return planned
