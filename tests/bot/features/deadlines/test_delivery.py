@@ -240,3 +240,14 @@ async def test_a_setter_without_a_zone_is_told_the_time_was_read_in_utc(db: Data
     await seed_team(db, clock.now(), (Teammate(user_id="kai", tz=None),))
     reply = await Harness(db, clock).who("kai").run('/deadline add "Mine" Fri 17:00')
     assert "17:00 UTC" in reply and "I read that time in UTC" in reply and "/tz set Jakarta" in reply
+
+
+async def test_two_lead_times_moved_to_the_same_moment_send_once(db: Database, clock: ManualClock) -> None:
+    """Tuesday 08:00 in New York: 1 hour ahead and at the deadline both fall before Liam's day starts."""
+    await seed_team(db, clock.now())
+    h = Harness(db, clock)
+    await h.who("priya").run('/deadline add "Early" 2026-12-01 08:00 New York time for <@liam> remind 1h,0')
+    await h.advance(timedelta(days=4))
+    reminders = [s for s in h.to("liam") if "is due" in s.text]
+    assert [s.at for s in reminders] == [utc(2026, 11, 30, 22, 0)]  # Monday 17:00 EST, once
+    assert "is due in 15 hours" in reminders[0].text
