@@ -26,6 +26,10 @@ from bot.features.home.view import home
 from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
 from bot.features.rekan.commands import rekan_command
+from bot.features.standups import commands as standup_commands
+from bot.features.standups.answers import reply as standup_reply
+from bot.features.standups.compose import composers as standup_composers
+from bot.features.standups.source import StandupSource
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.lateness import Policies
 from bot.scheduling.planner import Planner
@@ -41,6 +45,7 @@ def build_registry() -> CommandRegistry:
     registry = CommandRegistry()
     registry.add(profile.TZ)
     registry.add(deadline_commands.DEADLINE)
+    registry.add(standup_commands.STANDUP)
     registry.add(rekan_command(registry))
     return registry
 
@@ -56,6 +61,7 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.on_button(deadline_manage.LIST_KEY, deadline_manage.button)
     router.on_button(ACT_KEY, deadline_manage.button)
     router.on_member_left(member_left)
+    router.on_message(standup_reply)
     router.on_home(home)
     return router
 
@@ -101,8 +107,9 @@ class Rekan:
         self.dispatcher = Dispatcher(self.db, self.clock, self.outbound, policies, worker_id=worker,
                                      lease=timedelta(seconds=sched.lease_seconds),
                                      batch_size=sched.dispatch_batch_size,
-                                     platforms=lambda: self.outbound.platforms)
-        self.planner = Planner(self.db, self.clock, [DeadlineSource()])
+                                     platforms=lambda: self.outbound.platforms,
+                                     composers=standup_composers(self.db))
+        self.planner = Planner(self.db, self.clock, [DeadlineSource(), StandupSource()])
         self.scheduler = SchedulerService(self.dispatcher, self.planner, self.clock,
                                           planner_interval=timedelta(seconds=sched.planner_interval_seconds))
 

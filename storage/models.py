@@ -202,3 +202,66 @@ class DeadlineAssigneeRow(Base):
     user_id: Mapped[str] = mapped_column(String(64))
 
     deadline: Mapped[DeadlineRow] = relationship(back_populates="assignees", lazy="raise")
+
+
+class StandupRow(Base):
+    """A standup: who is asked what, on which days, at what time (each member's, or one zone's)."""
+
+    __tablename__ = "standups"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    owner_user_id: Mapped[str] = mapped_column(String(64))
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    days: Mapped[str] = mapped_column(String(16))
+    prompt_minute: Mapped[int] = mapped_column(Integer)
+    time_mode: Mapped[str] = mapped_column(String(16))
+    zone: Mapped[str] = mapped_column(String(64))
+    report_minute: Mapped[int | None] = mapped_column(Integer)
+    nudge_minutes: Mapped[list[int]] = mapped_column(JSON)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    members: Mapped[list[StandupMemberRow]] = relationship(
+        back_populates="standup", cascade="all, delete-orphan", lazy="raise", order_by="StandupMemberRow.id",
+    )
+
+
+class StandupMemberRow(Base):
+    __tablename__ = "standup_members"
+    __table_args__ = (UniqueConstraint("standup_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    standup_id: Mapped[int] = mapped_column(ForeignKey("standups.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+
+    standup: Mapped[StandupRow] = relationship(back_populates="members", lazy="raise")
+
+
+class StandupAnswerRow(Base):
+    """One member's answers for one standup day; `step` is where the DM conversation is, so a restart
+    mid-conversation neither loses an answer nor asks a question twice."""
+
+    __tablename__ = "standup_answers"
+    __table_args__ = (
+        UniqueConstraint("standup_id", "day", "user_id"),
+        Index("ix_standup_answers_member", "workspace_id", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    standup_id: Mapped[int] = mapped_column(ForeignKey("standups.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[list[str]] = mapped_column(JSON)
+    skip_reason: Mapped[str | None] = mapped_column(Text)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -10,12 +10,12 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.core.actions import SendResult
+from bot.core.actions import Action, SendResult
 from bot.core.serialize import ActionDecodeError, action_from_dict
 from bot.scheduling.lateness import Lateness, Policies
 from bot.scheduling.reporting import MissedItem, report_missed
@@ -31,6 +31,10 @@ from storage.repositories.deliveries import DeliveryRecord
 from storage.session import Database
 
 log = logging.getLogger(__name__)
+
+Composer = Callable[[DeliveryRecord, Action], Awaitable[Action | None]]
+"""Builds a delivery's action at send time from current state (a standup report), given the stored one;
+None sends nothing."""
 
 MAX_ATTEMPTS = 8
 REASON_CHARS = 200
@@ -99,7 +103,8 @@ class Dispatcher:
     def __init__(self, db: Database, clock: Clock, sender: ActionSender, policies: Policies, *,
                  worker_id: str, lease: timedelta = timedelta(seconds=60), batch_size: int = 200,
                  concurrency: int = 1, max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
-                 platforms: Callable[[], Collection[str]] | None = None) -> None:
+                 platforms: Callable[[], Collection[str]] | None = None,
+                 composers: Mapping[str, Composer] | None = None) -> None:
         if lease <= timedelta(0) or batch_size < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("lease, batch_size, concurrency and max_attempts must be positive")
         if not 0 < len(worker_id) <= WORKER_ID_MAX:
@@ -110,6 +115,7 @@ class Dispatcher:
         self._max_attempts = max_attempts
         self._backoff = backoff or Backoff()
         self._platforms = platforms  # read at every claim: adapters attach after construction
+        self.composers: dict[str, Composer] = dict(composers or {})
         self._lock = asyncio.Lock()
         self._stopping = False
 
@@ -232,6 +238,20 @@ class Dispatcher:
             log.error("delivery %s (%s) has an unreadable payload: %s", record.id, record.kind, exc)
             batch.failures.append(MissedItem.of(record, BAD_PAYLOAD))
             return
+        composer = self.composers.get(record.kind)
+        if composer is not None:
+            # Written now, from the database as it is at send time (a report of the answers so far);
+            # the stored payload only says where it goes. None: nothing to say, recorded as sent.
+            try:
+                composed = await composer(record, action)
+            except Exception as exc:
+                log.exception("delivery %s (%s): composing it failed; retrying later", record.id, record.kind)
+                await self._retry(record, None, type(exc).__name__, batch, tally)
+                return
+            if composed is None:
+                await self._mark_sent(record, SendResult(message_id=None), False, tally)
+                return
+            action = composed
         late = self._policies.classify(record.kind, record.due_at, self._clock.now()) is not Lateness.ON_TIME
         try:
             result = await self._sender.perform(action)

@@ -241,6 +241,12 @@ async def upcoming_for(session: AsyncSession, workspace_pk: int, user_id: str, *
     return [_record(r) for r in (await session.execute(stmt)).mappings()]
 
 
+async def by_key(session: AsyncSession, kind: str, source_id: str, occurrence: str) -> DeliveryRecord | None:
+    stmt = select(_T).where(_T.c.kind == kind, _T.c.source_id == source_id, _T.c.occurrence == occurrence)
+    row = (await session.execute(stmt)).mappings().first()
+    return None if row is None else _record(row)
+
+
 async def existing_keys(session: AsyncSession, source_ids: Sequence[str]) -> set[tuple[str, str, str]]:
     """(kind, source_id, occurrence) of every row of these sources, whatever its status."""
     found: set[tuple[str, str, str]] = set()

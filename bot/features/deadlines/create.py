@@ -239,7 +239,7 @@ async def _people(ctx: Context, draft: Draft) -> tuple[tuple[str, ...], str | No
         return ctx.fail("deadlines.unknown_member", example=EXAMPLE_ADD, value=t.unknown[0])
     if len(t.channels) > 1:
         return ctx.fail("deadlines.one_channel", example=EXAMPLE_ADD)
-    missing = await _ensure_members(ctx, [u for u in (*t.users, *grouped) if u != me])
+    missing = await ensure_members(ctx, [u for u in (*t.users, *grouped) if u != me])
     if missing:
         return ctx.fail("deadlines.unknown_member", example=EXAMPLE_ADD, value="@" + missing[0])
     users = tuple(dict.fromkeys(([me] if t.myself else []) + list(t.users) + list(grouped)))
@@ -276,7 +276,7 @@ async def _may_assign(ctx: Context) -> bool:
     return settings.get("assign") == "everyone"
 
 
-async def _ensure_members(ctx: Context, user_ids: Sequence[str]) -> list[str]:
+async def ensure_members(ctx: Context, user_ids: Sequence[str]) -> list[str]:
     """Members the platform resolved (a Slack or Discord mention) join our table, with their profile's
     name and zone where the platform has them; the shell has no directory, so its unknown names fail."""
     async with ctx.db.read() as s:

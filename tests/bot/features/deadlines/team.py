@@ -1,4 +1,4 @@
-"""A distributed team for deadline tests, and a harness that runs the real planner and dispatcher."""
+"""A distributed team for feature tests, and a harness that runs the real planner and dispatcher."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from bot.core.identity import AccountRef, ConversationKind, WorkspaceRef
 from bot.core.render_text import render_plain
 from bot.core.router import Router
 from bot.features.deadlines.source import DeadlineSource
+from bot.features.standups.compose import composers as standup_composers
+from bot.features.standups.source import StandupSource
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.lateness import Policies
 from bot.scheduling.planner import Planner
@@ -31,6 +33,7 @@ class Teammate:
     start: int = 9 * 60
     end: int = 17 * 60
     workdays: str = "01234"
+    country: str | None = None
     admin: bool = False
     manager: bool = False
 
@@ -54,6 +57,7 @@ async def seed_team(db: Database, now: datetime, team: tuple[Teammate, ...] = TE
             row.tz, row.tz_source, row.locale = t.tz, "user", t.locale
             row.work_start_minute, row.work_end_minute, row.workdays = t.start, t.end, t.workdays
             row.is_manager = t.manager
+            row.country = t.country
         return ws.id
 
 
@@ -92,8 +96,9 @@ class Harness:
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
-        self.dispatcher = Dispatcher(self.db, self.clock, self, Policies(mapping=self.grace), worker_id="w1")
-        self.planner = Planner(self.db, self.clock, [DeadlineSource()])
+        self.dispatcher = Dispatcher(self.db, self.clock, self, Policies(mapping=self.grace), worker_id="w1",
+                                     composers=standup_composers(self.db))
+        self.planner = Planner(self.db, self.clock, [DeadlineSource(), StandupSource()])
         self.service = SchedulerService(self.dispatcher, self.planner, self.clock,
                                         planner_interval=timedelta(seconds=60))
         self.router = make_router(self.db, self.clock)

@@ -1,0 +1,141 @@
+"""The planner's view of standups: each member's prompt, the nudges and the report, per standup day.
+
+Keys: `standup_prompt` `<day>|<member>`, `standup_nudge` `<day>|<member>|<minutes>`, `standup_report`
+`<day>` — the day is the member's local date (or the team's), so a 01:30 standup on a fall-back day,
+planned twice or by two replicas, is still one row. What the prompt, nudge and report say is written
+when they are sent (bot.features.standups.compose), from the answers as they are then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.actions import Send
+from bot.core.content import Content
+from bot.core.identity import AccountRef, ConversationKind, ConversationRef, Member
+from bot.features.standups.schedule import absence, local_days, prompt_at, report_at, works_on, zone_of
+from bot.scheduling.outbox import PlannedDelivery
+from bot.time.workhours import WorkState, work_state
+from storage.models import WorkspaceRow
+from storage.repositories import members as members_repo
+from storage.repositories import standups as repo
+from storage.repositories.standups import StandupRecord
+
+KIND_PROMPT = "standup_prompt"
+KIND_NUDGE = "standup_nudge"
+KIND_REPORT = "standup_report"
+LOOKBACK = timedelta(days=2)
+
+
+def dm(standup: StandupRecord, user_id: str) -> ConversationRef:
+    return ConversationRef.dm(
+        AccountRef(platform=standup.platform, workspace_id=standup.workspace_external_id, user_id=user_id)
+    )
+
+
+def channel(standup: StandupRecord) -> ConversationRef:
+    return ConversationRef(
+        platform=standup.platform,
+        workspace_id=standup.workspace_external_id,
+        kind=ConversationKind.CHANNEL,
+        conversation_id=standup.channel_id,
+    )
+
+
+def _placeholder(to: ConversationRef, what: str) -> Send:
+    """The stored payload says where a composed send goes; its words are written at send time."""
+    return Send(to=to, content=Content.text(what))
+
+
+def plan_standup(
+    standup: StandupRecord, members: Mapping[str, Member], start: datetime, end: datetime
+) -> list[PlannedDelivery]:
+    out: list[PlannedDelivery] = []
+    since = max(start - LOOKBACK, standup.updated_at)
+    for user in standup.members:
+        out += _member_sends(standup, user, members, since, end)
+    for day in local_days(start, end, standup.zone):
+        at = report_at(standup, day, members)
+        if at is not None and since <= at < end and day.weekday() in standup.days:
+            out.append(
+                PlannedDelivery(
+                    workspace_pk=standup.workspace_pk,
+                    kind=KIND_REPORT,
+                    source_id=standup.source_id,
+                    occurrence=day.isoformat(),
+                    due_at=at,
+                    action=_placeholder(channel(standup), f"standup report {day}"),
+                    owner_user_id=standup.owner,
+                )
+            )
+    return out
+
+
+def _member_sends(
+    standup: StandupRecord, user: str, members: Mapping[str, Member], since: datetime, end: datetime
+) -> list[PlannedDelivery]:
+    out: list[PlannedDelivery] = []
+    member = members.get(user)
+    for day in local_days(since, end, zone_of(standup, member)):
+        at = prompt_at(standup, member, day)
+        if not since <= at < end or not works_on(standup, member, day) or absence(member, day):
+            continue
+        out.append(
+            PlannedDelivery(
+                workspace_pk=standup.workspace_pk,
+                kind=KIND_PROMPT,
+                source_id=standup.source_id,
+                occurrence=f"{day}|{user}",
+                due_at=at,
+                action=_placeholder(dm(standup, user), f"standup prompt {day}"),
+                owner_user_id=standup.owner,
+            )
+        )
+        report = report_at(standup, day, members)
+        if report is None:
+            continue
+        for minutes in standup.nudge_minutes:
+            nudge = report - timedelta(minutes=minutes)
+            if at < nudge < end and _working(member, nudge):
+                out.append(
+                    PlannedDelivery(
+                        workspace_pk=standup.workspace_pk,
+                        kind=KIND_NUDGE,
+                        source_id=standup.source_id,
+                        occurrence=f"{day}|{user}|{minutes}",
+                        due_at=nudge,
+                        action=_placeholder(dm(standup, user), "nudge"),
+                        owner_user_id=standup.owner,
+                    )
+                )
+    return out
+
+
+def _working(member: Member | None, at: datetime) -> bool:
+    """Nudges only inside working hours (unknown hours or zone: no nudge rather than one at 3 a.m.)."""
+    if member is None or member.tz is None or member.hours is None:
+        return False
+    return work_state(member.hours, member.days_off, member.tz, at) is WorkState.WORKING
+
+
+async def members_of(session: AsyncSession, standup: StandupRecord) -> dict[str, Member]:
+    ws = await session.get(WorkspaceRow, standup.workspace_pk)
+    if ws is None:
+        return {}
+    rows = await members_repo.members_by_ids(session, standup.workspace_pk, list(standup.members))
+    return {r.user_id: members_repo.member_from_row(r, ws) for r in rows}
+
+
+class StandupSource:
+    """A PlanSource over every active standup."""
+
+    name = "standups"
+
+    async def plan(self, session: AsyncSession, start: datetime, end: datetime) -> Sequence[PlannedDelivery]:
+        planned: list[PlannedDelivery] = []
+        for standup in await repo.active(session):
+            planned += plan_standup(standup, await members_of(session, standup), start, end)
+        return planned
