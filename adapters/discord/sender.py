@@ -82,7 +82,8 @@ class DiscordSender:
     async def _perform(self, action: Action) -> SendResult:
         if isinstance(action, Send):
             messages = render_content(action.content, ping=action.ping)
-            return await self._post(action.to, messages, action.reply_handle, action.visibility)
+            return await self._post(action.to, messages, action.reply_handle, action.visibility,
+                                    action.thread)
         if isinstance(action, AskChoice):
             choice = render_choice(action)
             return await self._post(action.to, [choice], action.reply_handle, action.visibility)
@@ -107,7 +108,7 @@ class DiscordSender:
         raise PermanentSendError("modal_needs_interaction")  # a modal can only answer a fresh interaction
 
     async def _post(self, to: ConversationRef, messages: list[DiscordMessage], handle: object,
-                    visibility: Visibility) -> SendResult:
+                    visibility: Visibility, thread: str | None = None) -> SendResult:
         reply = handle if isinstance(handle, DiscordReply) and handle.token else None
         ephemeral = visibility is Visibility.EPHEMERAL
         if reply is not None and (ephemeral or to.kind is ConversationKind.DM):
@@ -123,7 +124,12 @@ class DiscordSender:
         first: str | None = None
         for m in messages:
             route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
-            sent = await self._http().request(route, json=_payload(m, ephemeral=False))
+            body = _payload(m, ephemeral=False)
+            if thread:
+                # Discord's nearest thing to a thread here: a reply to that message (in its channel).
+                reference = thread.rpartition(":")[2]
+                body["message_reference"] = {"message_id": reference, "fail_if_not_exists": False}
+            sent = await self._http().request(route, json=body)
             first = first or message_id(channel, str(sent["id"]))
         return SendResult(message_id=first)
 

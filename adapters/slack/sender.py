@@ -123,7 +123,8 @@ class SlackSender:
                                                 blocks=m.blocks, thread_ts=thread or reply.thread_ts)
             return SendResult(message_id=None)
         # A DM goes to the user id: Slack posts it in the member's conversation with the app.
-        thread_ts = thread or (reply.thread_ts if reply else None)
+        # A thread named by Rekan's message id ("C…:ts", as sends return it) is the ts part.
+        thread_ts = (thread.rpartition(":")[2] if thread else None) or (reply.thread_ts if reply else None)
         first: str | None = None
         for m in messages:
             response = await client.chat_postMessage(channel=to.conversation_id, text=m.text, blocks=m.blocks,

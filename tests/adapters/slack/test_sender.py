@@ -82,3 +82,12 @@ async def test_an_ephemeral_answer_outside_a_slash_command_whispers_to_its_user(
                                        visibility=Visibility.EPHEMERAL))
     [call] = running.fake.calls_to("chat.postEphemeral")
     assert (call.params["channel"], call.params["user"]) == ("C0GENERAL", "U0AYU")
+
+
+async def test_a_send_in_the_thread_of_rekans_own_message_uses_that_messages_ts(running: Running) -> None:
+    """A late standup answer follows the report: the thread is named by the report's Rekan message id."""
+    report = await sender(running).perform(Send(to=GENERAL, content=Content.text("Standup report")))
+    assert report.message_id is not None
+    await sender(running).perform(Send(to=GENERAL, content=Content.text("Late answer"), thread=report.message_id))
+    late = running.fake.calls_to("chat.postMessage")[-1]
+    assert late.params["thread_ts"] == report.message_id.split(":")[1]
