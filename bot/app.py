@@ -27,6 +27,7 @@ from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
 from bot.features.rekan.commands import rekan_command
 from bot.features.standups import commands as standup_commands
+from bot.features.standups import setup_form as standup_form
 from bot.features.standups.answers import reply as standup_reply
 from bot.features.standups.compose import composers as standup_composers
 from bot.features.standups.source import StandupSource
@@ -62,6 +63,7 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.on_button(ACT_KEY, deadline_manage.button)
     router.on_member_left(member_left)
     router.on_message(standup_reply)
+    router.on_form(standup_form.FORM_KEY, standup_form.form_submitted)
     router.on_home(home)
     return router
 

@@ -138,6 +138,8 @@ def question(form_title: str, fields: Sequence[FormField], index: int, locale: s
     body = Content.of(*lines)
     if f.kind is FieldKind.CHOICE and f.choices:
         body = body + Content.of(bullets([c.label for c in f.choices], numbered=True))
+    if not f.required and not f.initial:
+        body = body + Content.text(translate("common.form_hint_optional", locale))
     return body + Content.text(translate("common.form_hint_cancel", locale))
 
 
@@ -163,9 +165,14 @@ async def active_form_key(db: Database, workspace_pk: int, user_id: str, now: da
     return rows[0].key if rows else None
 
 
+EMPTY_ANSWER = "-"
+
+
 def _accept(f: FormField, text: str, locale: str) -> tuple[str | None, str | None]:
     """(value, error) for one typed answer."""
     stripped = text.strip()
+    if stripped == EMPTY_ANSWER and not f.required:
+        stripped = ""  # a terminal cannot send an empty line: "-" leaves an optional answer empty
     if not stripped and f.initial:
         return f.initial, None
     if not stripped:

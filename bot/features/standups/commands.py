@@ -57,6 +57,15 @@ def default_questions(ctx: Context) -> tuple[Question, ...]:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class Refused:
+    """Which field was wrong, and the catalog key (and values) saying why."""
+
+    part: str
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
 @dataclass(kw_only=True)
 class _Setup:
     name: str = ""
@@ -69,7 +78,7 @@ class _Setup:
     members: list[str] = field(default_factory=list)
 
 
-def _parse_new(ctx: Context, text: str) -> _Setup | Action:
+def _parse_new(ctx: Context, text: str) -> _Setup | Refused:
     """Refuse with the part that was wrong and a working example; nothing is stored until all is read."""
     tokens, setup, i = words(text), _Setup(), 0
     names: list[str] = []
@@ -83,7 +92,7 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Action:
         if word in ("in", "di"):
             channels = read_targets(value).channels
             if not channels:
-                return ctx.fail("standups.bad_channel", example=EXAMPLE_NEW, value=value[:40])
+                return Refused(part="channel", key="standups.bad_channel", values={"value": value[:40]})
             setup.channel = channels[0]
         elif word in ("at", "jam", "pukul", "report", "laporan"):
             if word in ("report", "laporan") and value.lower() in ("live", "langsung"):
@@ -91,7 +100,11 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Action:
             else:
                 clock = parse_time_of_day(value)
                 if isinstance(clock, Refusal) or clock.minute >= 1440:
-                    return ctx.fail("standups.bad_time", example=EXAMPLE_NEW, value=value[:40])
+                    return Refused(
+                        part="report" if word in ("report", "laporan") else "time",
+                        key="standups.bad_time",
+                        values={"value": value[:40]},
+                    )
                 if word in ("report", "laporan"):
                     setup.report = clock.minute
                 else:
@@ -99,7 +112,7 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Action:
         elif word in ("days", "hari"):
             days = parse_days(value)
             if isinstance(days, Refusal):
-                return ctx.fail(days.key, example=EXAMPLE_NEW, **days.values)
+                return Refused(part="days", key=days.key, values=dict(days.values))
             setup.days = days
         elif word in ("local", "lokal"):
             setup.mode, step = MEMBER_TIME, 1
@@ -117,32 +130,49 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Action:
             targets = read_targets(" ".join(tokens[i + 1 : end]))
             if targets.unknown or targets.roles:
                 bad = (targets.unknown or targets.roles)[0]
-                return ctx.fail("standups.bad_member", example=EXAMPLE_NEW, value=bad)
+                return Refused(part="members", key="standups.bad_member", values={"value": bad})
             setup.members += list(targets.users) + ([ctx.member.account.user_id] if targets.myself else [])
             step = end - i
         else:
-            return ctx.fail("standups.new_usage", example=EXAMPLE_NEW)
+            return Refused(part="name", key="standups.new_usage")
         i += step
     return setup
 
 
 async def new(ctx: Context, args: Args) -> Sequence[Action]:
-    parsed = _parse_new(ctx, args.text_or("setup"))
-    if isinstance(parsed, Action):
-        return [parsed]
-    if not parsed.name or len(parsed.name) > NAME_MAX or parsed.channel is None:
-        return [ctx.fail("standups.new_usage", example=EXAMPLE_NEW)]
+    """With a line of text, set up at once; with nothing, a form (questions one by one in the shell)."""
+    text = args.text_or("setup")
+    if not text.strip():
+        from bot.features.standups.setup_form import setup_form  # the form module builds on this one
+
+        return [setup_form(ctx)]
+    made = await create(ctx, text)
+    if isinstance(made, Refused):
+        return [ctx.fail(made.key, example=EXAMPLE_NEW, **made.values)]
+    ctx.services.wake()
+    return [ctx.reply(summary(ctx, made))]
+
+
+async def create(ctx: Context, text: str) -> repo.StandupRecord | Refused:
+    """Everything is checked before the standup is stored; a refusal names the part that was wrong."""
+    parsed = _parse_new(ctx, text)
+    if isinstance(parsed, Refused):
+        return parsed
+    if not parsed.name or len(parsed.name) > NAME_MAX:
+        return Refused(part="name", key="standups.new_usage")
+    if parsed.channel is None:
+        return Refused(part="channel", key="standups.new_usage")
     if parsed.mode == TEAM_TIME and parsed.report is not None and parsed.report <= parsed.prompt:
-        return [ctx.fail("standups.report_before_prompt", example=EXAMPLE_NEW)]
+        return Refused(part="report", key="standups.report_before_prompt")
     zone = parsed.zone or ctx.member.tz or "UTC"
     members = tuple(dict.fromkeys(parsed.members or [ctx.member.account.user_id]))
     missing = await ensure_members(ctx, [u for u in members if u != ctx.member.account.user_id])
     if missing:
-        return [ctx.fail("standups.bad_member", example=EXAMPLE_NEW, value="@" + missing[0])]
+        return Refused(part="members", key="standups.bad_member", values={"value": "@" + missing[0]})
     async with ctx.db.session() as s:
         if await repo.by_name(s, ctx.workspace.id, parsed.name) is not None:
-            return [ctx.fail("standups.exists", example=EXAMPLE_NEW, name=parsed.name)]
-        record = await repo.insert(
+            return Refused(part="name", key="standups.exists", values={"name": parsed.name})
+        return await repo.insert(
             s,
             NewStandup(
                 workspace_pk=ctx.workspace.id,
@@ -160,11 +190,9 @@ async def new(ctx: Context, args: Args) -> Sequence[Action]:
             ),
             now=ctx.now,
         )
-    ctx.services.wake()
-    return [ctx.reply(_summary(ctx, record))]
 
 
-def _summary(ctx: Context, record: repo.StandupRecord) -> str:
+def summary(ctx: Context, record: repo.StandupRecord) -> str:
     when = format_minutes_of_day(record.prompt_minute, ctx.locale)
     mode = (
         ctx.t("standups.mode_member")
@@ -210,7 +238,7 @@ async def list_all(ctx: Context, args: Args) -> Sequence[Action]:
         found = await repo.in_workspace(s, ctx.workspace.id)
     if not found:
         return [ctx.reply(ctx.t("standups.none", example=EXAMPLE_NEW))]
-    lines = [_summary(ctx, r) + (" " + ctx.t("standups.paused_tag") if r.paused else "") for r in found]
+    lines = [summary(ctx, r) + (" " + ctx.t("standups.paused_tag") if r.paused else "") for r in found]
     return [ctx.reply("\n".join(lines))]
 
 
@@ -280,13 +308,12 @@ STANDUP = CommandSpec(
     subcommands=(
         SubcommandSpec(
             name="new",
+            opens_form=True,
             help_key="commands.standup_new",
             example=EXAMPLE_NEW,
             handler=new,
             aliases=("baru",),
-            options=(
-                OptionSpec(name="setup", help_key="commands.opt_standup_setup", required=True, rest=True),
-            ),
+            options=(OptionSpec(name="setup", help_key="commands.opt_standup_setup", rest=True),),
         ),
         SubcommandSpec(
             name="list",

@@ -146,7 +146,6 @@ async def test_a_0130_standup_on_the_fall_back_day_prompts_once(db: Database) ->
 
 
 @pytest.mark.parametrize(("line", "reason"), [
-    ("/standup new", "name and a channel"),
     ("/standup new Daily", "name and a channel"),
     ("/standup new Daily in team", "not a channel"),
     ("/standup new Daily in #team at 25:00", "not a time"),
@@ -175,3 +174,30 @@ async def test_only_the_owner_or_a_manager_pauses_and_a_paused_standup_asks_nobo
     await h.advance(timedelta(days=2))
     assert prompts(h, "priya")
     assert await count(h.db, StandupRow) == 1
+
+
+async def test_the_form_sets_up_the_same_standup_and_a_refusal_comes_back_beside_its_field(
+        db: Database) -> None:
+    from bot.core.actions import OpenForm
+    from bot.core.capabilities import SLACK
+    from bot.core.events import FormSubmitted
+
+    clock = ManualClock(utc(2026, 11, 29, 0, 0))
+    await seed_team(db, clock.now(), TEAM)
+    h = Harness(db, clock)
+    ayu = h.who("ayu")
+    ayu.caps = SLACK
+    await ayu.run("/standup new")
+    [form] = ayu.last
+    assert isinstance(form, OpenForm) and [f.key for f in form.fields] == [
+        "name", "channel", "members", "time", "days", "zone", "report"]
+    values = {"name": "Ops", "channel": "#ops", "members": "<@liam>", "time": "10:00", "days": "Mon-Fri",
+              "zone": "Asia/Jakarta", "report": "09:00"}
+    assert h.router is not None
+    refused = await h.router.handle(FormSubmitted(key="su.form", values=values, **ayu._base(None)),  # type: ignore[arg-type]
+                                    ayu.caps)
+    assert isinstance(refused[0], OpenForm) and refused[0].errors[0][0] == "report"
+    assert await count(db, StandupRow) == 0
+    done = await h.router.handle(FormSubmitted(key="su.form", values={**values, "report": "17:00"},  # type: ignore[arg-type]
+                                               **ayu._base(None)), ayu.caps)
+    assert await count(db, StandupRow) == 1 and isinstance(done[0], Send)
