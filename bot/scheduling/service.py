@@ -39,6 +39,7 @@ class SchedulerService:
         self.planner_interval = planner_interval
         self._scheduler: AsyncIOScheduler | None = None
         self._dispatch_task: asyncio.Task[None] | None = None
+        self._plan_task: asyncio.Task[None] | None = None
         self._again = False
         self._stopping = False
 
@@ -82,14 +83,14 @@ class SchedulerService:
         self.dispatcher.request_stop()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        task = self._dispatch_task
-        if task is not None and not task.done():
-            _, pending = await asyncio.wait({task}, timeout=timeout)
-            if pending:
-                log.warning("dispatch still running after %.1fs; cancelling it", timeout)
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        for name, task in (("dispatch", self._dispatch_task), ("planner", self._plan_task)):
+            if task is not None and not task.done():
+                _, pending = await asyncio.wait({task}, timeout=timeout)
+                if pending:
+                    log.warning("%s still running after %.1fs; cancelling it", name, timeout)
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         return await self.dispatcher.release_claims()
 
     async def advance_to(self, target: datetime) -> int:
@@ -120,12 +121,21 @@ class SchedulerService:
         return (await self.dispatcher.run_due()).sent
 
     async def _planner_job(self) -> None:
+        # APScheduler cancels its job tasks at shutdown; a planner pass cut off inside a transaction
+        # could hold the database open. It runs in our task, shielded, and shutdown waits for it.
+        if self._plan_task is not None and not self._plan_task.done():
+            return
+        self._plan_task = asyncio.get_running_loop().create_task(self._plan_once())
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(self._plan_task)
+
+    async def _plan_once(self) -> None:
         try:
             added = await self.planner.run()
         except Exception:
             log.exception("planner run failed")
             return
-        if added:
+        if added and not self._stopping:
             self.kick()
 
     async def _dispatch_job(self) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +21,7 @@ CANCELLED = "cancelled"
 DEADLINE = "deadline"
 REMINDER = "reminder"
 SETTINGS_KEY = "deadlines"
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,16 +215,25 @@ async def open_items(session: AsyncSession) -> list[DeadlineRecord]:
     return await _records(session, stmt)
 
 
-async def withdraw(
-    session: AsyncSession, source_id: str, *, prefix: str = "", keep_snoozes: bool = False
-) -> int:
-    """Delete a source's deliveries not yet claimed (one occurrence's, with `prefix`); returns how many."""
-    stmt = delete(DeliveryRow).where(DeliveryRow.source_id == source_id, DeliveryRow.status == "pending")
+async def withdraw(session: AsyncSession, source_id: str, *, prefix: str = "", keep_snoozes: bool = False,
+                   keep_keys: bool = False, keep_kinds: Sequence[str] = ()) -> int:
+    """Take back a source's deliveries not yet claimed (one occurrence's, with `prefix`).
+
+    Deleted, so planning again re-creates what still applies (an edit); with `keep_keys` they are marked
+    withdrawn instead, so planning again cannot bring them back (a repeating item's run marked done).
+    """
+    where = [DeliveryRow.source_id == source_id, DeliveryRow.status == "pending"]
     if prefix:
-        stmt = stmt.where(DeliveryRow.occurrence.startswith(prefix, autoescape=True))
+        where.append(DeliveryRow.occurrence.startswith(prefix, autoescape=True))
     if keep_snoozes:
-        stmt = stmt.where(~DeliveryRow.occurrence.startswith("s|"))
-    result = await session.execute(stmt)
+        where.append(~DeliveryRow.occurrence.startswith("s|"))
+    if keep_kinds:
+        where.append(DeliveryRow.kind.not_in(list(keep_kinds)))
+    if keep_keys:
+        stmt = sql_update(DeliveryRow).where(*where).values(status=WITHDRAWN)
+        result = await session.execute(stmt)
+    else:
+        result = await session.execute(delete(DeliveryRow).where(*where))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -149,6 +149,10 @@ async def add(ctx: Context, args: Args) -> Sequence[Action]:
 
 async def remind(ctx: Context, args: Args) -> Sequence[Action]:
     draft = draft_from_args(ctx, args, REMINDER)
+    t = draft.targets
+    if (t.users and set(t.users) != {ctx.member.account.user_id}) or t.channels or t.roles or t.unknown:
+        example = '/deadline add "Send the invoice" Fri 17:00 for @liam'
+        return [ctx.fail("deadlines.remind_self_only", example=example)]
     return await submit(ctx, replace(draft, targets=Targets(myself=True)))
 
 

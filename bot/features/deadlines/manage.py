@@ -18,11 +18,10 @@ from bot.features.deadlines import service
 from bot.features.deadlines.create import EXAMPLE_ADD, Draft, _people, _read
 from bot.features.deadlines.messages import ACT_KEY
 from bot.features.deadlines.parse import read_leads, read_targets, words
-from bot.features.deadlines.plan import DEFAULT_HOURS, instant_key
+from bot.features.deadlines.plan import DEFAULT_HOURS, current_run
 from bot.time.format import format_instant, format_relative
 from bot.time.phrases.resolve import at_wall
 from bot.time.reading import Refusal
-from bot.time.recurrence import Occurrence, Recurrence
 from bot.time.zones import get_zone
 from storage.repositories.deadlines import CANCELLED, DEADLINE, DONE, REMINDER, DeadlineRecord
 
@@ -105,17 +104,8 @@ def _line(ctx: Context, d: DeadlineRecord) -> Paragraph:
     return Paragraph(inlines=tuple(parts))
 
 
-def _current(d: DeadlineRecord, now: datetime) -> Occurrence:
-    """A repeating item's next run (its key names it in the outbox); a one-off's instant."""
-    if d.rrule and d.anchor_local:
-        nxt = Recurrence(rrule=d.rrule, zone=d.zone, anchor=datetime.fromisoformat(d.anchor_local)).after(now)
-        if nxt is not None:
-            return nxt
-    return Occurrence(at=d.due_at, key=instant_key(d.due_at))
-
-
 def current_due(d: DeadlineRecord, now: datetime) -> datetime:
-    return _current(d, now).at
+    return current_run(d, now).at
 
 
 async def list_items(ctx: Context, args: Args) -> Sequence[Action]:
@@ -168,7 +158,7 @@ async def _finish(ctx: Context, d: DeadlineRecord, status: str) -> Sequence[Acti
     if d.status != "open":
         return [ctx.reply(ctx.t(f"deadlines.already_{d.status}", id=d.id))]
     if status == DONE and d.rrule:
-        await service.finish_occurrence(ctx.db, d, _current(d, ctx.now).key + "|")
+        await service.finish_occurrence(ctx.db, d, current_run(d, ctx.now).key + "|")
         return [ctx.reply(ctx.t("deadlines.done_occurrence", id=d.id, title=d.title))]
     await service.finish(ctx.db, d, now=ctx.now, by=ctx.member.account.user_id, status=status)
     return [ctx.reply(ctx.t(f"deadlines.{status}_ok", id=d.id, title=d.title))]

@@ -80,6 +80,8 @@ def lead_reminder(
     left = due - send_at
     if record.kind == "reminder":
         lines = [_para(reader, "deadlines.reminder_body", title=title)]
+    elif left < -timedelta(minutes=1):  # a snooze past the deadline: say it is overdue, not "due now"
+        lines = [_para(reader, "deadlines.overdue", title=title, when=reader.when(due))]
     elif left <= timedelta(minutes=1):
         lines = [_para(reader, "deadlines.due_now", title=title, when=reader.when(due))]
     else:
@@ -124,19 +126,19 @@ def channel_reminder(
                      key=act_key(record))
 
 
-def assigned(record: DeadlineRecord, reader: Reader, user_id: str, creator_name: str, leads: str, *,
-             changed: bool = False) -> Action:
-    body = _para(
-        reader,
-        "deadlines.changed" if changed else "deadlines.assigned",
-        creator=creator_name,
-        title=Emphasis(text=record.title),
-        when=reader.when(record.due_at),
-    )
+NOTICES = ("assigned", "changed", "removed", "cancelled", "done")
+
+
+def notice(record: DeadlineRecord, reader: Reader, user_id: str, what: str, *, actor: str, creator: str,
+           leads: str) -> Action:
+    """What someone did to a deadline, told to one member: set, changed, taken off, cancelled, done."""
+    body = _para(reader, f"deadlines.notice_{what}", actor=actor, title=Emphasis(text=record.title),
+                 when=reader.when(record.due_at), id=record.id)
     lines = [body]
-    if leads:
-        lines.append(_para(reader, "deadlines.assigned_leads", leads=leads))
-    lines.append(_para(reader, "deadlines.footer", id=record.id, creator=creator_name))
+    if what in ("assigned", "changed"):
+        if leads:
+            lines.append(_para(reader, "deadlines.assigned_leads", leads=leads))
+        lines.append(_para(reader, "deadlines.footer", id=record.id, creator=creator))
     return Send(to=dm(record, user_id), content=Content(blocks=tuple(lines)))
 
 
@@ -194,5 +196,5 @@ def digest(items: Sequence[DeadlineRecord], reader: Reader, to: ConversationRef,
         )
         for d in items
     )
-    hint = _para(reader, "deadlines.digest_hint")
+    hint = _para(reader, "deadlines.digest_hint", id=items[0].id if items else 1)
     return Send(to=to, content=Content(blocks=(head, BulletList(items=rows), hint)))

@@ -30,6 +30,7 @@ KIND_OVERDUE = "deadline_overdue"
 KIND_DIGEST = "deadline_digest"
 OVERDUE_AFTER = timedelta(hours=1)
 RECUR_LOOKBACK = timedelta(days=2)
+QUIET_REACH = timedelta(days=7)
 DEFAULT_HOURS = WorkingHours()
 
 
@@ -75,10 +76,22 @@ def occurrences(record: DeadlineRecord, start: datetime, end: datetime) -> list[
     if record.rrule is None or record.anchor_local is None:
         return [Occurrence(at=record.due_at, key=instant_key(record.due_at))]
     lead = timedelta(minutes=max(record.leads, default=0))
-    rule = Recurrence(
-        rrule=record.rrule, zone=record.zone, anchor=datetime.fromisoformat(record.anchor_local)
-    )
-    return rule.between(max(record.planned_from, start - RECUR_LOOKBACK), end + lead)
+    # Quiet hours move a reminder back to the previous working window, days earlier over a weekend or a
+    # holiday: a run that far ahead may already owe a send inside the window.
+    reach = lead + (QUIET_REACH if record.kind == DEADLINE and not record.urgent else timedelta(0))
+    anchor = datetime.fromisoformat(record.anchor_local)
+    rule = Recurrence(rrule=record.rrule, zone=record.zone, anchor=anchor)
+    return rule.between(max(record.planned_from, start - RECUR_LOOKBACK), end + reach)
+
+
+def current_run(record: DeadlineRecord, now: datetime) -> Occurrence:
+    """A repeating item's next run (its key names it in the outbox); a one-off's instant."""
+    if record.rrule and record.anchor_local:
+        anchor = datetime.fromisoformat(record.anchor_local)
+        nxt = Recurrence(rrule=record.rrule, zone=record.zone, anchor=anchor).after(now)
+        if nxt is not None:
+            return nxt
+    return Occurrence(at=record.due_at, key=instant_key(record.due_at))
 
 
 def quiet_before(at: datetime, user_id: str, people: People) -> datetime:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.deadlines import messages as msg
-from bot.features.deadlines.plan import KIND_ASSIGNED, KIND_REMIND, digest_source, instant_key, occurrence_key
+from bot.features.deadlines.plan import (
+    KIND_ASSIGNED,
+    KIND_REMIND,
+    current_run,
+    digest_source,
+    instant_key,
+    occurrence_key,
+)
 from bot.features.deadlines.source import people_for, plan_for
 from bot.i18n import translate
 from bot.scheduling.outbox import PlannedDelivery, enqueue
@@ -41,34 +49,27 @@ async def _plan_now(s: AsyncSession, record: DeadlineRecord, now: datetime) -> i
     return await enqueue(s, await plan_for(s, [record], now, now + HORIZON), now=now)
 
 
-async def _assigned_notices(s: AsyncSession, record: DeadlineRecord, now: datetime, *,
-                            by: str | None = None) -> int:
-    """Tell each assignee (other than whoever acted) at once, in their language and zone.
+async def _notify(s: AsyncSession, record: DeadlineRecord, now: datetime, by: str,
+                  told: Mapping[str, str]) -> int:
+    """One notice per member (`told`: member → what happened), in their language; never to the actor.
 
-    With `by`, the deadline was changed by that member: the notice says so, once per change.
+    A command's notices are sent once, so each carries a fresh token: two edits within one second are
+    two notices, and planning never re-creates them.
     """
-    people = await people_for(s, record.workspace_pk, [record])
-    actor = by or record.creator
-    name = people.name(actor)
-    stamp = "new" if by is None else "chg" + now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    people = await people_for(s, record.workspace_pk, [record], extra=[by])
+    actor, creator = people.name(by), people.name(record.creator)
+    stamp = secrets.token_hex(4)
     planned = []
-    for user in record.assignees:
-        if user == actor:
+    for user, what in told.items():
+        if user == by:
             continue
         reader = people.reader(user)
-        leads = lead_words(record.leads, reader.locale)
-        action = msg.assigned(record, reader, user, name, leads, changed=by is not None)
-        planned.append(
-            PlannedDelivery(
-                workspace_pk=record.workspace_pk,
-                kind=KIND_ASSIGNED,
-                source_id=record.source_id,
-                occurrence=occurrence_key(instant_key(record.due_at), stamp, user),
-                due_at=now,
-                action=action,
-                owner_user_id=record.creator,
-            )
-        )
+        action = msg.notice(record, reader, user, what, actor=actor, creator=creator,
+                            leads=lead_words(record.leads, reader.locale))
+        planned.append(PlannedDelivery(
+            workspace_pk=record.workspace_pk, kind=KIND_ASSIGNED, source_id=record.source_id,
+            occurrence=occurrence_key(what, stamp, user), due_at=now, action=action,
+            owner_user_id=record.creator))
     return await enqueue(s, planned, now=now)
 
 
@@ -76,12 +77,12 @@ async def create(db: Database, new: NewDeadline, *, now: datetime) -> DeadlineRe
     async with db.session() as s:
         record = await repo.insert(s, new, now=now)
         if record.kind == DEADLINE:
-            await _assigned_notices(s, record, now)
+            await _notify(s, record, now, record.creator, dict.fromkeys(record.assignees, "assigned"))
         await _plan_now(s, record, now)
     return record
 
 
-NOTIFIED_CHANGES = frozenset({"due_at", "title", "assignees"})
+NOTIFIED_CHANGES = frozenset({"due_at", "title"})
 
 
 async def change(
@@ -92,12 +93,24 @@ async def change(
         updated = await repo.update(s, record.workspace_pk, record.id, now=now, **values)
         if updated is None:
             return None
-        await repo.withdraw(s, record.source_id, keep_snoozes=True)
+        await repo.withdraw(s, record.source_id, keep_snoozes=True, keep_kinds=(KIND_ASSIGNED,))
         await repo.withdraw(s, digest_source(record.workspace_pk, record.creator))
         await _plan_now(s, updated, now)
-        if updated.kind == DEADLINE and NOTIFIED_CHANGES & values.keys():
-            await _assigned_notices(s, updated, now, by=by)
+        if updated.kind == DEADLINE:
+            await _notify(s, updated, now, by, _what_changed(record, updated, values.keys()))
     return updated
+
+
+def _what_changed(before: DeadlineRecord, after: DeadlineRecord, changed: Iterable[str]) -> dict[str, str]:
+    """New assignees hear it was set for them, removed ones that they are off it, the rest what moved."""
+    told = {u: "removed" for u in before.assignees if u not in after.assignees}
+    moved = bool(NOTIFIED_CHANGES & set(changed))
+    for user in after.assignees:
+        if user not in before.assignees:
+            told[user] = "assigned"
+        elif moved:
+            told[user] = "changed"
+    return told
 
 
 async def finish(
@@ -108,15 +121,19 @@ async def finish(
         updated = await repo.update(
             s, record.workspace_pk, record.id, now=now, replan=False, status=status, done_at=now, done_by=by
         )
-        await repo.withdraw(s, record.source_id)
+        await repo.withdraw(s, record.source_id, keep_kinds=(KIND_ASSIGNED,))  # what people were told stays
         await repo.withdraw(s, digest_source(record.workspace_pk, record.creator))
+        if updated is not None and updated.kind == DEADLINE:
+            told = (dict.fromkeys(record.assignees, "cancelled") if status == CANCELLED
+                    else {record.creator: "done"})
+            await _notify(s, updated, now, by, told)
     return updated
 
 
 async def finish_occurrence(db: Database, record: DeadlineRecord, occurrence_prefix: str) -> int:
     """A repeating item's current run is done: its remaining sends are withdrawn; the next runs stay."""
     async with db.session() as s:
-        return await repo.withdraw(s, record.source_id, prefix=occurrence_prefix)
+        return await repo.withdraw(s, record.source_id, prefix=occurrence_prefix, keep_keys=True)
 
 
 async def snooze(db: Database, record: DeadlineRecord, user: str, until: datetime, *, now: datetime) -> bool:
@@ -124,7 +141,7 @@ async def snooze(db: Database, record: DeadlineRecord, user: str, until: datetim
     async with db.session() as s:
         people = await people_for(s, record.workspace_pk, [record])
         reader = people.reader(user)
-        due = record.due_at if record.due_at > until else until
+        due = current_run(record, now).at
         action = msg.lead_reminder(
             record, reader, msg.dm(record, user), due, until, people.name(record.creator)
         )

@@ -18,10 +18,11 @@ from storage.repositories import members as members_repo
 from storage.repositories.deadlines import DeadlineRecord
 
 
-async def people_for(session: AsyncSession, workspace_pk: int, items: Sequence[DeadlineRecord]) -> People:
-    """The members the items name (creators and assignees), with their zones, hours and days off."""
+async def people_for(session: AsyncSession, workspace_pk: int, items: Sequence[DeadlineRecord],
+                     extra: Sequence[str] = ()) -> People:
+    """The members the items name (creators, assignees, and `extra`), with zones, hours and days off."""
     ws = await session.get(WorkspaceRow, workspace_pk)
-    ids = sorted({u for d in items for u in (d.creator, *d.assignees)})
+    ids = sorted({u for d in items for u in (d.creator, *d.assignees)} | set(extra))
     rows = await members_repo.members_by_ids(session, workspace_pk, ids)
     members = {r.user_id: members_repo.member_from_row(r, ws) for r in rows} if ws is not None else {}
     return People(members=members, default_locale=ws.default_locale if ws is not None else "en")

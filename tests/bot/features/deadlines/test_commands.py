@@ -268,3 +268,36 @@ async def test_a_channel_reminder_has_a_done_button_only_those_with_rights_can_u
     assert isinstance(posted.action, AskChoice) and [c.value for c in posted.action.choices] == ["done"]
     assert "not yours" in await h.who("jonas").click(posted.action.key, "done")
     assert "Done: #1 Release notes" in await h.who("priya").click(posted.action.key, "done")
+
+
+async def test_assignees_hear_when_they_are_added_removed_or_the_deadline_is_cancelled(h: Harness) -> None:
+    await h.who("priya").run('/deadline add "Ship" Fri 17:00 for <@liam> <@jonas>')
+    await h.who("priya").run("/deadline edit 1 for <@jonas> <@emma>")
+    await h.who("priya").run('/deadline edit 1 title "Ship it"')
+    await h.who("priya").run('/deadline edit 1 when Fri 18:00')
+    await h.who("ayu").run("/deadline cancel 1")
+    await h.dispatcher.run_due()
+    assert [s.text.splitlines()[0] for s in h.to("liam")] == [
+        "Priya set a deadline for you: *Ship*, due Friday, 4 December 2026, 06:30 EST.",
+        "Priya took you off deadline #1, *Ship*. No more reminders for it."]
+    assert [s.text.splitlines()[0] for s in h.to("emma")] == [
+        "Priya set a deadline for you: *Ship*, due Friday, 4 December 2026, 11:30 GMT.",
+        "Priya changed a deadline of yours: *Ship it*, now due Friday, 4 December 2026, 11:30 GMT.",
+        "Priya changed a deadline of yours: *Ship it*, now due Friday, 4 December 2026, 12:30 GMT.",
+        "Ayu cancelled deadline #1, *Ship it*. No more reminders for it."]
+    assert "Deadline #1, set by Priya." in h.to("emma")[1].text
+
+
+async def test_a_reminder_is_for_yourself(h: Harness) -> None:
+    before = await snapshot(h.db)
+    assert "A reminder is for yourself" in await h.who("jonas").run("/deadline remind me stretch tomorrow for <@liam>")
+    assert await snapshot(h.db) == before
+
+
+async def test_a_snooze_past_the_deadline_says_it_is_overdue(h: Harness) -> None:
+    await h.who("priya").run('/deadline add "Ship" Mon 12:00 for <@jonas> urgent')
+    h.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    await h.who("jonas").run("/deadline snooze 1 1h")
+    await h.advance(timedelta(hours=2))
+    [snoozed] = [s for s in h.to("jonas") if s.at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)]
+    assert "is overdue: it was due Monday, 30 November 2026, 07:30 CET" in snoozed.text

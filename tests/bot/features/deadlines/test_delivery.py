@@ -72,7 +72,8 @@ async def test_digest_stops_once_the_deadline_is_done(db: Database, clock: Manua
     assert before >= 2
     assert "Done: #1" in await h.who("liam").run("/deadline done 1")
     await h.advance(timedelta(days=7))
-    assert len(h.to("ayu")) == before
+    after = h.to("ayu")[before:]
+    assert [s.text for s in after] == ["Liam menandai tenggat #1, *Ship v2.3*, selesai."]  # told once, no digest
 
 
 async def test_urgent_deadlines_ignore_quiet_hours(db: Database, clock: ManualClock) -> None:
@@ -251,3 +252,25 @@ async def test_two_lead_times_moved_to_the_same_moment_send_once(db: Database, c
     reminders = [s for s in h.to("liam") if "is due" in s.text]
     assert [s.at for s in reminders] == [utc(2026, 11, 30, 22, 0)]  # Monday 17:00 EST, once
     assert "is due in 15 hours" in reminders[0].text
+
+
+async def test_done_before_a_repeating_reminders_run_skips_that_run_only(db: Database) -> None:
+    clock = ManualClock(utc(2026, 11, 29, 12, 0))  # Sunday
+    await seed_team(db, clock.now(), (Teammate(user_id="liam", tz="America/New_York"),))
+    h = Harness(db, clock)
+    await h.who("liam").run("/deadline remind me water the plants every Monday at 8am")
+    await h.advance(timedelta(hours=22))  # Monday 10:00 UTC = 05:00 EST: today's run is planned
+    assert "Done for this time" in await h.who("liam").run("/deadline done 1")
+    await h.advance(timedelta(days=8))
+    assert [s.at for s in h.to("liam") if "water the plants" in s.text] == [utc(2026, 12, 7, 13, 0)]
+
+
+async def test_a_repeating_deadlines_reminder_moved_back_over_a_weekend_is_sent_not_missed(db: Database) -> None:
+    clock = ManualClock(utc(2026, 12, 4, 17, 0))  # Friday 12:00 in New York
+    await seed_team(db, clock.now(), (Teammate(user_id="liam", tz="America/New_York"),))
+    h = Harness(db, clock)
+    await h.who("liam").run('/deadline add "Weekly report" every Monday at 9am remind 1h')
+    await h.advance(timedelta(days=3))
+    reminders = [s for s in h.to("liam") if "Weekly report" in s.text]
+    assert [s.at for s in reminders] == [utc(2026, 12, 4, 22, 0)]  # Friday 17:00 EST, the last working hour
+    assert [s for s in h.sent if "not sent in time" in s.text] == []
