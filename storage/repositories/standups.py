@@ -144,11 +144,15 @@ def _answer(row: StandupAnswerRow) -> AnswerRecord:
     )
 
 
-def _query() -> Select[StandupRow, WorkspaceRow]:
+def _query(member: str | None = None) -> Select[StandupRow, WorkspaceRow]:
+    """With `member`, the standup's members are narrowed to that one (is this member in it?)."""
+    members = (
+        StandupRow.members if member is None else StandupRow.members.and_(StandupMemberRow.user_id == member)
+    )
     return (
         select(StandupRow, WorkspaceRow)
         .join(WorkspaceRow, WorkspaceRow.id == StandupRow.workspace_id)
-        .options(selectinload(StandupRow.members))
+        .options(selectinload(members))
     )
 
 
@@ -185,9 +189,12 @@ async def insert(session: AsyncSession, new: NewStandup, *, now: datetime) -> St
     return found
 
 
-async def by_id(session: AsyncSession, workspace_pk: int, standup_id: int) -> StandupRecord | None:
+async def by_id(
+    session: AsyncSession, workspace_pk: int, standup_id: int, *, member: str | None = None
+) -> StandupRecord | None:
+    """The standup; with `member`, its `members` hold that member alone, if they belong to it."""
     found = await _records(
-        session, _query().where(StandupRow.workspace_id == workspace_pk, StandupRow.id == standup_id)
+        session, _query(member).where(StandupRow.workspace_id == workspace_pk, StandupRow.id == standup_id)
     )
     return found[0] if found else None
 

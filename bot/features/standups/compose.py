@@ -77,13 +77,16 @@ def is_blocker(question: Question, text: str) -> bool:
     return question.kind == "blocker" and text.strip().lower().rstrip(".!") not in NO_BLOCKER
 
 
-async def _load(db: Database, record: DeliveryRecord) -> tuple[StandupRecord, dict[str, Member]] | None:
+async def _load(
+    db: Database, record: DeliveryRecord, only: str | None = None
+) -> tuple[StandupRecord, dict[str, Member]] | None:
+    """The standup and its members (`only` one of them: a prompt to one member reads one profile)."""
     standup_id = int(record.source_id.removeprefix("su:"))
     async with db.read() as s:
-        standup = await repo.by_id(s, record.workspace_pk, standup_id)
+        standup = await repo.by_id(s, record.workspace_pk, standup_id, member=only)
         if standup is None or standup.paused:
             return None
-        return standup, await members_of(s, standup)
+        return standup, await members_of(s, standup, only=only)
 
 
 def _day_user(record: DeliveryRecord) -> tuple[date, str]:
@@ -102,11 +105,11 @@ def _ours(composer: Callable[[DeliveryRecord], Awaitable[Action | None]]) -> Com
 
 def composers(db: Database) -> dict[str, Composer]:
     async def prompt(record: DeliveryRecord) -> Action | None:
-        loaded = await _load(db, record)
+        day, user = _day_user(record)
+        loaded = await _load(db, record, only=user)
         if loaded is None:
             return None
         standup, members = loaded
-        day, user = _day_user(record)
         member = members.get(user)
         if user not in standup.members or absence(member, day) or not works_on(standup, member, day):
             return None  # removed, or away since the prompt was planned
@@ -125,11 +128,11 @@ def composers(db: Database) -> dict[str, Composer]:
         return Send(to=dm(standup, user), content=body)
 
     async def nudge(record: DeliveryRecord) -> Action | None:
-        loaded = await _load(db, record)
+        day, user = _day_user(record)
+        loaded = await _load(db, record, only=user)
         if loaded is None:
             return None
         standup, members = loaded
-        day, user = _day_user(record)
         async with db.read() as s:
             answer = await repo.answer(s, standup.id, day, user)
         if answer is None or answer.status != ASKED:

@@ -121,11 +121,14 @@ def _working(member: Member | None, at: datetime) -> bool:
     return work_state(member.hours, member.days_off, member.tz, at) is WorkState.WORKING
 
 
-async def members_of(session: AsyncSession, standup: StandupRecord) -> dict[str, Member]:
+async def members_of(
+    session: AsyncSession, standup: StandupRecord, *, only: str | None = None
+) -> dict[str, Member]:
     ws = await session.get(WorkspaceRow, standup.workspace_pk)
     if ws is None:
         return {}
-    rows = await members_repo.members_by_ids(session, standup.workspace_pk, list(standup.members))
+    ids = [only] if only is not None else list(standup.members)
+    rows = await members_repo.members_by_ids(session, standup.workspace_pk, ids)
     return {r.user_id: members_repo.member_from_row(r, ws) for r in rows}
 
 

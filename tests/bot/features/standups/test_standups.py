@@ -201,3 +201,108 @@ async def test_the_form_sets_up_the_same_standup_and_a_refusal_comes_back_beside
     done = await h.router.handle(FormSubmitted(key="su.form", values={**values, "report": "17:00"},  # type: ignore[arg-type]
                                                **ayu._base(None)), ayu.caps)
     assert await count(db, StandupRow) == 1 and isinstance(done[0], Send)
+
+
+async def test_0930_stays_0930_local_across_a_dst_change(db: Database) -> None:
+    clock = ManualClock(utc(2026, 10, 28, 0, 0))
+    await seed_team(db, clock.now(), (Teammate(user_id="liam", tz="America/New_York", admin=True),))
+    h = Harness(db, clock)
+    await h.who("liam").run("/standup new Daily in #team at 09:30 report live for <@liam>")
+    await h.advance(timedelta(days=8))
+    asked = prompts(h, "liam")
+    assert {p.astimezone(NEW_YORK).strftime("%H:%M") for p in asked} == {"09:30"}
+    assert {p.hour for p in asked} == {13, 14}  # 13:30 UTC in EDT, 14:30 UTC in EST
+
+
+async def test_team_time_asks_everyone_at_the_same_instant(db: Database) -> None:
+    clock = ManualClock(utc(2026, 11, 29, 0, 0))
+    await seed_team(db, clock.now(), TEAM)
+    h = Harness(db, clock)
+    reply = await h.who("ayu").run(
+        "/standup new Sync in #team at 16:00 report 17:00 team Asia/Jakarta for <@ayu> <@priya> <@emma>")
+    assert "Asia/Jakarta" in reply
+    await h.advance(timedelta(days=1, hours=12))
+    starts = {s.at for s in h.sent if "Sync" in s.text and ("Good morning" in s.text or "Selamat pagi" in s.text)}
+    assert starts == {utc(2026, 11, 30, 9, 0)}  # 16:00 in Jakarta, for everyone
+
+
+class _Paced:
+    """A platform recording each send, behind the real rate-limited queue on a virtual clock."""
+
+    def __init__(self) -> None:
+        self.sent: Counter[str] = Counter()
+        self.now = 0.0
+
+    async def perform(self, action: object) -> object:
+        from bot.core.actions import SendResult
+
+        self.sent[action.to.conversation_id] += 1
+        return SendResult(message_id=str(sum(self.sent.values())))
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+async def test_a_500_member_standup_asks_everyone_once_through_the_rate_limited_queue(db: Database) -> None:
+    from bot.features.standups.compose import composers
+    from bot.features.standups.source import StandupSource
+    from bot.scheduling.dispatcher import Dispatcher
+    from bot.scheduling.lateness import Policies
+    from bot.scheduling.planner import Planner
+    from bot.scheduling.ratelimit import SendQueue
+
+    clock = ManualClock(utc(2026, 11, 29, 0, 0))
+    crowd = tuple(Teammate(user_id=f"u{n:03d}", tz="Asia/Jakarta") for n in range(500))
+    await seed_team(db, clock.now(), (TEAM[0], *crowd))
+    mentions = " ".join(f"<@{t.user_id}>" for t in crowd)
+    assert "500" in await Harness(db, clock).who("ayu").run(
+        f"/standup new Big in #all at 09:30 report 17:00 for {mentions}")
+    platform = _Paced()
+    queue = SendQueue(platform, per_destination_rate=1.0, workspace_rate=50.0, burst=5, clock_fn=platform.clock,
+                      sleep=platform.sleep)
+    planner = Planner(db, clock, [StandupSource()])
+    dispatcher = Dispatcher(db, clock, queue, Policies(default=timedelta(hours=2)), worker_id="q",
+                            concurrency=16, composers=composers(db))
+    clock.set(utc(2026, 11, 30, 2, 30))  # Monday 09:30 in Jakarta
+    for _ in range(2):  # a second pass (a restart's re-plan) adds and sends nothing
+        await planner.run()
+        await dispatcher.run_due()
+    assert len(platform.sent) == 500 and set(platform.sent.values()) == {1}
+    assert platform.now >= 500 / 50 - 1  # paced by the workspace budget
+
+
+async def test_two_dispatchers_on_one_database_ask_each_member_once(db: Database) -> None:
+    import asyncio
+
+    from bot.features.standups.compose import composers
+    from bot.features.standups.source import StandupSource
+    from bot.scheduling.dispatcher import Dispatcher
+    from bot.scheduling.lateness import Policies
+    from bot.scheduling.planner import Planner
+
+    clock = ManualClock(utc(2026, 11, 29, 0, 0))
+    crowd = tuple(Teammate(user_id=f"u{n:03d}", tz="Asia/Jakarta") for n in range(200))
+    await seed_team(db, clock.now(), (TEAM[0], *crowd))
+    mentions = " ".join(f"<@{t.user_id}>" for t in crowd)
+    await Harness(db, clock).who("ayu").run(f"/standup new Big in #all at 09:30 report 17:00 for {mentions}")
+    clock.set(utc(2026, 11, 30, 2, 30))
+    second = Database(db.url)
+    try:
+        platforms = [_Paced(), _Paced()]
+        workers = [Dispatcher(d, clock, p, Policies(default=timedelta(hours=2)), worker_id=f"w{i}", batch_size=20,
+                              composers=composers(d))
+                   for i, (d, p) in enumerate(zip((db, second), platforms, strict=True))]
+        await asyncio.gather(Planner(db, clock, [StandupSource()]).run(),
+                             Planner(second, clock, [StandupSource()]).run())
+        await asyncio.gather(*(w.run_due() for w in workers))
+    finally:
+        await second.dispose()
+    total = platforms[0].sent + platforms[1].sent
+    assert len(total) == 200 and set(total.values()) == {1}
+    assert await count(db, StandupAnswerRow) == 200
