@@ -26,8 +26,8 @@ from bot.features.home.view import home
 from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
 from bot.features.rekan.commands import rekan_command
-from bot.features.standups import commands as standup_commands
 from bot.features.standups import setup_form as standup_form
+from bot.features.standups import spec as standup_spec
 from bot.features.standups.answers import reply as standup_reply
 from bot.features.standups.compose import composers as standup_composers
 from bot.features.standups.source import StandupSource
@@ -46,7 +46,7 @@ def build_registry() -> CommandRegistry:
     registry = CommandRegistry()
     registry.add(profile.TZ)
     registry.add(deadline_commands.DEADLINE)
-    registry.add(standup_commands.STANDUP)
+    registry.add(standup_spec.STANDUP)
     registry.add(rekan_command(registry))
     return registry
 

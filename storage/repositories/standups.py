@@ -316,3 +316,30 @@ async def previous_done(
     )
     row = (await session.execute(stmt)).scalar_one_or_none()
     return None if row is None else _answer(row)
+
+
+async def answers_between(
+    session: AsyncSession, standup_id: int, start: date, end: date, *, users: Sequence[str] | None = None
+) -> list[AnswerRecord]:
+    """Answers of the days `start..end` (inclusive), optionally of some members only."""
+    stmt = select(StandupAnswerRow).where(
+        StandupAnswerRow.standup_id == standup_id, StandupAnswerRow.day >= start, StandupAnswerRow.day <= end
+    )
+    if users:
+        stmt = stmt.where(StandupAnswerRow.user_id.in_(list(users)))
+    return [
+        _answer(r)
+        for r in (await session.execute(stmt.order_by(StandupAnswerRow.day, StandupAnswerRow.id))).scalars()
+    ]
+
+
+async def delete_answers(session: AsyncSession, standup_id: int, user_id: str, start: date, end: date) -> int:
+    """A member deletes their own answers of some days (nobody else's: the user id is the caller's)."""
+    stmt = delete(StandupAnswerRow).where(
+        StandupAnswerRow.standup_id == standup_id,
+        StandupAnswerRow.user_id == user_id,
+        StandupAnswerRow.day >= start,
+        StandupAnswerRow.day <= end,
+    )
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)

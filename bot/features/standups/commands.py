@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 
 from bot.core.actions import Action
-from bot.core.commands import Args, CommandSpec, OptionSpec, SubcommandSpec
+from bot.core.commands import Args
 from bot.core.context import Context
 from bot.core.identity import MON_FRI, Role
 from bot.features.deadlines.create import ensure_members
@@ -297,69 +297,3 @@ async def back(ctx: Context, args: Args) -> Sequence[Action]:
     today = _today(ctx)
     removed = await profile.remove_days_off(ctx.db, ctx.member, today, date(9999, 12, 31))
     return [ctx.reply(ctx.t("standups.back_ok", count=removed))]
-
-
-_NAME = OptionSpec(name="name", help_key="commands.opt_standup_name", required=True, rest=True)
-
-STANDUP = CommandSpec(
-    name="standup",
-    help_key="commands.standup",
-    default="list",
-    subcommands=(
-        SubcommandSpec(
-            name="new",
-            opens_form=True,
-            help_key="commands.standup_new",
-            example=EXAMPLE_NEW,
-            handler=new,
-            aliases=("baru",),
-            options=(OptionSpec(name="setup", help_key="commands.opt_standup_setup", rest=True),),
-        ),
-        SubcommandSpec(
-            name="list",
-            help_key="commands.standup_list",
-            example="/standup list",
-            handler=list_all,
-            aliases=("daftar",),
-        ),
-        SubcommandSpec(
-            name="pause",
-            help_key="commands.standup_pause",
-            example="/standup pause Daily",
-            handler=pause,
-            aliases=("jeda",),
-            options=(_NAME,),
-        ),
-        SubcommandSpec(
-            name="resume",
-            help_key="commands.standup_resume",
-            example="/standup resume Daily",
-            handler=resume,
-            aliases=("lanjut",),
-            options=(_NAME,),
-        ),
-        SubcommandSpec(
-            name="delete",
-            help_key="commands.standup_delete",
-            example="/standup delete Daily",
-            handler=delete,
-            aliases=("hapus",),
-            options=(_NAME,),
-        ),
-        SubcommandSpec(
-            name="away",
-            help_key="commands.standup_away",
-            example="/standup away 2026-12-20..2027-01-03",
-            handler=away,
-            aliases=("cuti",),
-            options=(OptionSpec(name="dates", help_key="commands.opt_dates", required=True, rest=True),),
-        ),
-        SubcommandSpec(
-            name="back",
-            help_key="commands.standup_back",
-            example="/standup back",
-            handler=back,
-            aliases=("kembali",),
-        ),
-    ),
-)
