@@ -222,6 +222,7 @@ class StandupRow(Base):
     zone: Mapped[str] = mapped_column(String(64))
     report_minute: Mapped[int | None] = mapped_column(Integer)
     nudge_minutes: Mapped[list[int]] = mapped_column(JSON)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

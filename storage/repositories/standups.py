@@ -51,6 +51,10 @@ class StandupRecord:
     paused: bool
     members: tuple[str, ...]
     updated_at: datetime
+    mention_missing: bool = False
+    """Ping members who have not answered, in the report (off unless the owner turns it on)."""
+    blockers_to_owner: bool = False
+    """DM the owner each blocker as it is answered."""
     """Sends before this are never planned: a new or edited standup does not ask about the past."""
 
     @property
@@ -125,6 +129,8 @@ def _record(row: StandupRow, ws: WorkspaceRow) -> StandupRecord:
         paused=row.paused,
         members=tuple(m.user_id for m in row.members),
         updated_at=row.updated_at,
+        mention_missing=bool((row.options or {}).get("mention_missing")),
+        blockers_to_owner=bool((row.options or {}).get("blockers_to_owner")),
     )
 
 
@@ -177,6 +183,7 @@ async def insert(session: AsyncSession, new: NewStandup, *, now: datetime) -> St
         zone=new.zone,
         report_minute=new.report_minute,
         nudge_minutes=list(new.nudge_minutes),
+        options={},
         paused=False,
         created_at=now,
         updated_at=now,
@@ -343,3 +350,43 @@ async def delete_answers(session: AsyncSession, standup_id: int, user_id: str, s
     )
     result = await session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def change(
+    session: AsyncSession, workspace_pk: int, standup_id: int, *, now: datetime, **values: Any
+) -> StandupRecord | None:
+    """Change a standup's set-up; `members` replaces the member list, `options` merges into the flags."""
+    stmt = (
+        select(StandupRow)
+        .where(StandupRow.workspace_id == workspace_pk, StandupRow.id == standup_id)
+        .options(selectinload(StandupRow.members))
+    )
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    if row is None:
+        return None
+    members = values.pop("members", None)
+    if members is not None:
+        keep = {m.user_id: m for m in row.members}
+        row.members = [keep.get(u) or StandupMemberRow(workspace_id=workspace_pk, user_id=u) for u in members]
+    if "options" in values:
+        row.options = {**(row.options or {}), **values.pop("options")}
+    if "questions" in values:
+        row.questions = encode_questions(values.pop("questions"))
+    if "days" in values:
+        row.days = "".join(str(d) for d in sorted(values.pop("days")))
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    await session.flush()
+    return await by_id(session, workspace_pk, standup_id)
+
+
+async def latest_answer(session: AsyncSession, standup_id: int, user_id: str) -> AnswerRecord | None:
+    stmt = (
+        select(StandupAnswerRow)
+        .where(StandupAnswerRow.standup_id == standup_id, StandupAnswerRow.user_id == user_id)
+        .order_by(StandupAnswerRow.day.desc())
+        .limit(1)
+    )
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    return None if row is None else _answer(row)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.actions import Action, Send
-from bot.core.context import Context
+from bot.core.actions import Action, Edit, Send
+from bot.core.commands import Args
+from bot.core.content import Content, Emphasis
+from bot.core.context import Context, message_paragraph
+from bot.core.identity import Member
 from bot.core.prompts import pick_by_number
-from bot.features.standups.compose import late_answer, question_text
-from bot.features.standups.source import KIND_REPORT, members_of
+from bot.features.standups.compose import is_blocker, late_answer, question_text, report_content
+from bot.features.standups.source import KIND_REPORT, channel, dm, members_of
+from bot.i18n import normalize_locale
 from storage.repositories import deliveries as deliveries_repo
 from storage.repositories import standups as repo
-from storage.repositories.standups import DONE, SKIPPED, AnswerRecord, StandupRecord
+from storage.repositories.standups import ASKED, DONE, SKIPPED, AnswerRecord, StandupRecord
 
 MAX_ANSWER = 3000
 SKIP_WORDS = ("skip", "lewati", "lewat")
@@ -85,10 +89,65 @@ async def _record(ctx: Context, standup: StandupRecord, answer: AnswerRecord, va
         report = await deliveries_repo.by_key(s, KIND_REPORT, standup.source_id, answer.day.isoformat())
         members = await members_of(s, standup)
         posted = report is not None and report.status == "sent"
+        day_answers = await repo.answers_for_day(s, standup.id, answer.day)
         if finished is not None and (posted or standup.report_minute is None):
             await repo.save_answer(s, answer.id, reported=True)
     out: list[Action] = [ctx.reply(ctx.t("standups.thanks", name=standup.name))]
-    if finished is not None and (posted or standup.report_minute is None):
+    if finished is None:
+        return out
+    if answer.reported and posted and report is not None and report.message_id:
+        # An answer changed after the report showed it: the posted report is brought up to date.
+        content = report_content(standup, members, answer.day, day_answers)
+        out.append(Edit(to=channel(standup), message_id=report.message_id, content=content))
+    elif posted or standup.report_minute is None:
         thread = report.message_id if posted and report is not None else None
         out.append(late_answer(standup, members, finished, thread, ctx.now))
+    out += _blockers_to_owner(standup, members, finished)
     return out
+
+
+def _blockers_to_owner(
+    standup: StandupRecord, members: dict[str, Member], answer: AnswerRecord
+) -> list[Action]:
+    """When the owner asked for it, each blocker goes to them directly as it is answered."""
+    if not standup.blockers_to_owner or answer.user_id == standup.owner:
+        return []
+    owner = members.get(standup.owner)
+    locale = normalize_locale((owner.locale if owner else None) or standup.default_locale)
+    name = members[answer.user_id].display_name if answer.user_id in members else answer.user_id
+    return [
+        Send(
+            to=dm(standup, standup.owner),
+            content=Content(
+                blocks=(
+                    message_paragraph(
+                        "standups.owner_blocker",
+                        locale,
+                        name=Emphasis(text=standup.name),
+                        member=name,
+                        text=text,
+                    ),
+                )
+            ),
+        )
+        for q, text in zip(standup.questions, answer.answers, strict=False)
+        if is_blocker(q, text)
+    ]
+
+
+async def redo(ctx: Context, args: Args) -> Sequence[Action]:
+    """`/standup redo Daily`: answer your latest day again; a report that showed it is updated."""
+    name = args.text_or("name").strip()
+    async with ctx.db.session() as s:
+        standup = await repo.by_name(s, ctx.workspace.id, name) if name else None
+        latest = (
+            await repo.latest_answer(s, standup.id, ctx.member.account.user_id)
+            if standup is not None
+            else None
+        )
+        if standup is None or latest is None:
+            return [ctx.fail("standups.nothing_to_redo", example="/standup redo Daily", name=name[:80])]
+        await repo.save_answer(
+            s, latest.id, status=ASKED, step=0, answers=[], skip_reason=None, asked_at=ctx.now
+        )
+    return [ctx.reply(question_text(standup, 0, ctx.locale))]

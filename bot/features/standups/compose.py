@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 
 from bot.core.actions import Action, Send
-from bot.core.content import BulletList, Content, Emphasis, Paragraph, Text
+from bot.core.content import BulletList, Content, Emphasis, Inline, Mention, Paragraph, Text
 from bot.core.context import message_paragraph
-from bot.core.identity import Member
+from bot.core.identity import AccountRef, Member
 from bot.features.standups.schedule import absence, works_on
 from bot.features.standups.source import (
     KIND_NUDGE,
@@ -152,7 +152,7 @@ def composers(db: Database) -> dict[str, Composer]:
             for a in answers:
                 if a.status == DONE:
                     await repo.save_answer(s, a.id, reported=True)
-        return Send(to=channel(standup), content=report_content(standup, members, day, answers))
+        return report_send(standup, members, day, answers)
 
     return {KIND_PROMPT: _ours(prompt), KIND_NUDGE: _ours(nudge), KIND_REPORT: _ours(report)}
 
@@ -200,14 +200,36 @@ def report_content(
     for a in done:
         blocks += answer_blocks(standup, members, a, locale)
     away, skipped, silent = _others(standup, members, day, by_user, locale)
-    for key, names in (
-        ("standups.away", away),
-        ("standups.skipped", skipped),
-        ("standups.no_answer", silent),
-    ):
+    for key, names in (("standups.away", away), ("standups.skipped", skipped)):
         if names:
             blocks.append(Paragraph(inlines=(Text(text=t(key, names=", ".join(names))),)))
+    if silent and standup.mention_missing:
+        # The owner turned mentions on: each member who has not answered is pinged by name, nobody else.
+        mentions = [Mention(account=dm_account(standup, u), display_name=_name(members, u)) for u in silent]
+        inlines: list[Inline] = [Text(text=t("standups.no_answer", names="").rstrip(". ") + " ")]
+        for n, mention in enumerate(mentions):
+            inlines += [*([Text(text=", ")] if n else []), mention]
+        blocks.append(Paragraph(inlines=tuple(inlines)))
+    elif silent:
+        listed = ", ".join(_name(members, u) for u in silent)
+        blocks.append(Paragraph(inlines=(Text(text=t("standups.no_answer", names=listed)),)))
     return Content(blocks=tuple(blocks))
+
+
+def report_send(
+    standup: StandupRecord, members: dict[str, Member], day: date, answers: Sequence[AnswerRecord]
+) -> Send:
+    """The report, pinging the members who have not answered only when the owner asked for that."""
+    content = report_content(standup, members, day, answers)
+    pings: tuple[str, ...] = ()
+    if standup.mention_missing:
+        by_user = {a.user_id: a for a in answers}
+        pings = tuple(_others(standup, members, day, by_user, normalize_locale(standup.default_locale))[2])
+    return Send(to=channel(standup), content=content, ping=pings)
+
+
+def dm_account(standup: StandupRecord, user: str) -> AccountRef:
+    return AccountRef(platform=standup.platform, workspace_id=standup.workspace_external_id, user_id=user)
 
 
 def answer_blocks(
@@ -258,7 +280,7 @@ def _others(
         elif answer is not None and answer.status == SKIPPED:
             skipped.append(f"{name} ({answer.skip_reason})" if answer.skip_reason else name)
         elif works_on(standup, member, day):
-            silent.append(name)
+            silent.append(user)
     return away, skipped, silent
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import CommandSpec, OptionSpec, SubcommandSpec
 from bot.features.standups import history
+from bot.features.standups.answers import redo
 from bot.features.standups.commands import (
     EXAMPLE_NEW,
     away,
@@ -14,6 +15,7 @@ from bot.features.standups.commands import (
     pause,
     resume,
 )
+from bot.features.standups.edit import EXAMPLE_EDIT, edit
 
 _NAME_AND_MORE = OptionSpec(name="name", help_key="commands.opt_standup_name_more", required=True, rest=True)
 _NAME = OptionSpec(name="name", help_key="commands.opt_standup_name", required=True, rest=True)
@@ -61,6 +63,22 @@ STANDUP = CommandSpec(
             example="/standup delete Daily",
             handler=delete,
             aliases=("hapus",),
+            options=(_NAME,),
+        ),
+        SubcommandSpec(
+            name="edit",
+            help_key="commands.standup_edit",
+            example=EXAMPLE_EDIT,
+            handler=edit,
+            aliases=("ubah",),
+            options=(_NAME_AND_MORE,),
+        ),
+        SubcommandSpec(
+            name="redo",
+            help_key="commands.standup_redo",
+            example="/standup redo Daily",
+            handler=redo,
+            aliases=("ulang",),
             options=(_NAME,),
         ),
         SubcommandSpec(

@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("zone", sa.String(length=64), nullable=False),
         sa.Column("report_minute", sa.Integer(), nullable=True),
         sa.Column("nudge_minutes", sa.JSON(), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
         _utc("created_at"),
         _utc("updated_at"),

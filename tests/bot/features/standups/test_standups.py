@@ -21,7 +21,7 @@ from tests.support import count, snapshot
 KOLKATA, NEW_YORK, LONDON = ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York"), ZoneInfo("Europe/London")
 TEAM = (
     Teammate(user_id="ayu", tz="Asia/Jakarta", locale="id", admin=True, country="ID"),
-    Teammate(user_id="priya", tz="Asia/Kolkata", start=10 * 60, end=18 * 60 + 30, country="IN"),
+    Teammate(user_id="priya", tz="Asia/Kolkata", start=10 * 60, end=18 * 60 + 30, country="IN", manager=True),
     Teammate(user_id="liam", tz="America/New_York", country="US"),
     Teammate(user_id="emma", tz="Europe/London", start=8 * 60 + 30, end=16 * 60 + 30, country="GB"),
     Teammate(user_id="omar", tz="Asia/Dubai", workdays="01236"),  # Sunday to Thursday

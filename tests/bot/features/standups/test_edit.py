@@ -1,0 +1,90 @@
+"""Changing a standup after set-up, and the owner's options: mentions of non-responders, blockers by DM;
+an answer given again after the report updates the posted report."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.core.actions import Edit, Send
+from bot.core.content import Mention
+from storage.session import Database
+from tests.bot.features.deadlines.team import Harness, seed_team
+from tests.bot.features.standups.test_standups import NEW, TEAM, prompts, utc
+from tests.support import snapshot
+
+
+@pytest.fixture
+async def h(db: Database) -> Harness:
+    clock = ManualClock(utc(2026, 11, 29, 0, 0))
+    await seed_team(db, clock.now(), TEAM)
+    harness = Harness(db, clock)
+    await harness.who("ayu").run(NEW)
+    return harness
+
+
+async def test_edit_moves_the_time_and_the_questions(h: Harness) -> None:
+    reply = await h.who("priya").run(  # a manager
+        '/standup edit Daily at 10:15 questions "What did you ship?" "choice: Mood | great | fine | rough" '
+        '"blocker: Anything stuck?"')
+    assert "Changed Daily" in reply
+    await h.advance(timedelta(days=1, hours=6))
+    [asked] = prompts(h, "priya")
+    assert asked.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M") == "10:15"
+    priya = h.who("priya")
+    assert "(2/3) Mood\n1. great · 2. fine · 3. rough" in await priya.run("The login page")
+    assert "Reply with a number from 1 to 3" in await priya.run("sleepy")
+    assert "(3/3) Anything stuck?" in await priya.run("2")
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("/standup edit Daily", "Say what to change"),
+    ("/standup edit Daily at 26:00", "not a time"),
+    ('/standup edit Daily questions "choice: Mood | great"', "1 to 10 questions"),
+    ("/standup edit Daily team Atlantis", "Atlantis"),
+    ("/standup edit Nope at 10:00", "no standup called"),
+])
+async def test_bad_edits_change_nothing(h: Harness, line: str, reason: str) -> None:
+    before = await snapshot(h.db)
+    assert reason in await h.who("priya").run(line)
+    assert await snapshot(h.db) == before
+
+
+async def test_only_the_owner_or_a_manager_edits(h: Harness) -> None:
+    assert "Only" in await h.who("liam").run("/standup edit Daily at 10:00")
+
+
+async def test_mentions_ping_only_the_members_who_have_not_answered_once_turned_on(h: Harness) -> None:
+    await h.who("ayu").run("/standup edit Daily mentions on")
+    await h.advance(timedelta(days=2))
+    [report] = [s for s in h.to("#team") if "Monday, 30 November 2026" in s.text]
+    assert isinstance(report.action, Send)
+    assert set(report.action.ping) == {"ayu", "priya", "liam", "emma", "omar"}
+    mentioned = [i for b in report.action.content.blocks for i in getattr(b, "inlines", ()) if isinstance(i, Mention)]
+    assert {m.account.user_id for m in mentioned} == set(report.action.ping)
+
+
+async def test_blockers_go_to_the_owner_directly_when_asked(h: Harness) -> None:
+    await h.who("ayu").run("/standup edit Daily blockers on")
+    await h.advance(timedelta(days=1, hours=10))
+    emma = h.who("emma")
+    for line in ("Release", "Support", "waiting for the keys"):
+        await emma.run(line)
+    [told] = [a for a in emma.last if isinstance(a, Send) and a.to.conversation_id == "ayu"]
+    assert "Hambatan di" in str(told.content) and "waiting for the keys" in str(told.content)
+
+
+async def test_an_answer_given_again_after_the_report_updates_the_report(h: Harness) -> None:
+    await h.advance(timedelta(days=1, hours=10))
+    for line in ("Release", "Support", "none"):
+        await h.who("emma").run(line)
+    await h.advance(timedelta(hours=14))  # the Monday report is out
+    emma = h.who("emma")
+    assert "(1/3)" in await emma.run("/standup redo Daily")
+    for line in ("Release notes", "Support rota", "none"):
+        await emma.run(line)
+    [edit] = [a for a in emma.last if isinstance(a, Edit)]
+    assert edit.to.conversation_id == "team" and "Release notes" in str(edit.content)
