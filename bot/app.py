@@ -26,6 +26,7 @@ from bot.features.home.view import home
 from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
 from bot.features.rekan.commands import rekan_command
+from bot.features.standups import answer_form as standup_answer_form
 from bot.features.standups import setup_form as standup_form
 from bot.features.standups import spec as standup_spec
 from bot.features.standups.answers import reply as standup_reply
@@ -64,6 +65,7 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.on_member_left(member_left)
     router.on_message(standup_reply)
     router.on_form(standup_form.FORM_KEY, standup_form.form_submitted)
+    router.on_keyed_form(standup_answer_form.FORM_KEY, standup_answer_form.submitted)
     router.on_home(home)
     return router
 

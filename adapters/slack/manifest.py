@@ -120,7 +120,11 @@ def usage_hint(spec: CommandSpec) -> str:
     full = " | ".join(_subcommand_hint(s) for s in spec.subcommands)
     if len(full) <= USAGE_HINT_MAX:
         return full
-    return _clip(" | ".join(s.name for s in spec.subcommands), USAGE_HINT_MAX)
+    for separator in (" | ", "|"):  # a command with many subcommands still names every one
+        names = separator.join(s.name for s in spec.subcommands)
+        if len(names) <= USAGE_HINT_MAX:
+            return names
+    return _clip(names, USAGE_HINT_MAX)
 
 
 def command_description(spec: CommandSpec) -> str:

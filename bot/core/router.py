@@ -46,18 +46,25 @@ MessageHandler = Callable[[Context, str], Awaitable[Sequence[Action] | None]]
 HomeHandler = Callable[[Context], Awaitable[Sequence[Action]]]
 """Returns None when the message is not for this handler."""
 ButtonHandler = Callable[[Context, str, str], Awaitable[Sequence[Action]]]
+KeyedFormHandler = Callable[[Context, str, Mapping[str, str]], Awaitable[Sequence[Action]]]
+"""(context, key, values) of a form whose key carries what it is about (`su.answer:<standup>:<day>`)."""
 """(context, key, value) of a button that needs no stored prompt: the handler checks rights itself."""
 
 
 class Router:
-    def __init__(self, *, services: Services, registry: CommandRegistry,
-                 middleware: Sequence[Middleware] | None = None) -> None:
+    def __init__(
+        self, *, services: Services, registry: CommandRegistry, middleware: Sequence[Middleware] | None = None
+    ) -> None:
         self.services = services
         self.registry = registry
-        self.middleware = list(middleware if middleware is not None
-                               else (deduplicate, command_lookup(registry), check_permission))
+        self.middleware = list(
+            middleware
+            if middleware is not None
+            else (deduplicate, command_lookup(registry), check_permission)
+        )
         self._choices: dict[str, ChoiceHandler] = {}
         self._buttons: dict[str, ButtonHandler] = {}
+        self._keyed_forms: dict[str, KeyedFormHandler] = {}
         self._forms: dict[str, FormHandler] = {}
         self._messages: list[MessageHandler] = []
         self._home: HomeHandler | None = None
@@ -73,6 +80,9 @@ class Router:
     def on_button(self, key_prefix: str, handler: ButtonHandler) -> None:
         """Buttons on scheduled messages (a reminder's done/snooze): valid as long as the item exists."""
         self._buttons[key_prefix] = handler
+
+    def on_keyed_form(self, key_prefix: str, handler: KeyedFormHandler) -> None:
+        self._keyed_forms[key_prefix] = handler
 
     def on_form(self, key_prefix: str, handler: FormHandler) -> None:
         self._forms[key_prefix] = handler
@@ -96,12 +106,16 @@ class Router:
             return await self.prepare(ctx, actions)
         except Exception:
             error_id = secrets.token_hex(4)
-            log.exception("event %s (%s) failed: error id %s", event.event_id, type(event).__name__,
-                          error_id)
+            log.exception("event %s (%s) failed: error id %s", event.event_id, type(event).__name__, error_id)
             locale = ctx.locale if ctx is not None else None
-            return [Send(to=event.conversation, content=Content.text(translate("common.error", locale,
-                                                                          error_id=error_id)),
-                         visibility=Visibility.EPHEMERAL, reply_handle=event.reply_handle)]
+            return [
+                Send(
+                    to=event.conversation,
+                    content=Content.text(translate("common.error", locale, error_id=error_id)),
+                    visibility=Visibility.EPHEMERAL,
+                    reply_handle=event.reply_handle,
+                )
+            ]
 
     async def _context(self, event: Event, caps: Capabilities) -> Context:
         now = self.services.clock.now()
@@ -111,9 +125,15 @@ class Router:
             ws = await members_repo.ensure_workspace(s, event.actor.workspace, now=now)
             first = await members_repo.count_members(s, ws.id) == 0
             admin = event.actor_is_admin if event.actor_is_admin is not None else (first or None)
-            row = await members_repo.ensure_member(s, ws.id, event.actor.user_id, now=now,
-                                                   display_name=event.actor_name, is_admin=admin,
-                                                   platform_tz=_valid_zone(event.actor_tz))
+            row = await members_repo.ensure_member(
+                s,
+                ws.id,
+                event.actor.user_id,
+                now=now,
+                display_name=event.actor_name,
+                is_admin=admin,
+                platform_tz=_valid_zone(event.actor_tz),
+            )
             workspace = members_repo.workspace_from_row(ws)
             member = members_repo.member_from_row(row, ws)
         return Context(event=event, workspace=workspace, member=member, services=self.services, caps=caps)
@@ -151,6 +171,9 @@ class Router:
         return await handler(ctx, value)
 
     async def _form(self, ctx: Context, key: str, values: Mapping[str, str]) -> Sequence[Action]:
+        keyed = _longest_prefix(self._keyed_forms, key)
+        if keyed is not None:
+            return await keyed(ctx, key, values)
         handler = _longest_prefix(self._forms, key)
         if handler is None:
             return [ctx.reply(ctx.t("common.choice_expired"))]
@@ -160,8 +183,9 @@ class Router:
         user = ctx.member.account.user_id
         form_key = await active_form_key(self.db, ctx.workspace.id, user, ctx.now)
         if form_key is not None:
-            step = await answer_form(self.db, ctx.workspace.id, user, form_key, text,
-                                     ctx.reply(""), ctx.now, ctx.locale)
+            step = await answer_form(
+                self.db, ctx.workspace.id, user, form_key, text, ctx.reply(""), ctx.now, ctx.locale
+            )
             if step.cancelled:
                 return [ctx.reply(ctx.t("common.form_cancelled"))]
             if step.values is not None:
@@ -185,15 +209,25 @@ class Router:
         out: list[Action] = []
         for action in actions:
             if isinstance(action, AskChoice):
-                await remember_choice(self.db, ctx.workspace.id, action, ctx.now,
-                                      render_plain(action.prompt), asked=ctx.member.account.user_id)
+                await remember_choice(
+                    self.db,
+                    ctx.workspace.id,
+                    action,
+                    ctx.now,
+                    render_plain(action.prompt),
+                    asked=ctx.member.account.user_id,
+                )
                 out.append(action)
             elif isinstance(action, OpenForm) and not ctx.caps.modals:
-                out.append(await start_form(self.db, ctx.workspace.id, ctx.member.account.user_id,
-                                            action, ctx.now, ctx.locale))
+                out.append(
+                    await start_form(
+                        self.db, ctx.workspace.id, ctx.member.account.user_id, action, ctx.now, ctx.locale
+                    )
+                )
             elif isinstance(action, Send) and _needs_dm(action, ctx.caps):
-                out.append(replace(action, to=ConversationRef.dm(ctx.member.account),
-                                   visibility=Visibility.PUBLIC))
+                out.append(
+                    replace(action, to=ConversationRef.dm(ctx.member.account), visibility=Visibility.PUBLIC)
+                )
             else:
                 out.append(action)
         return out
@@ -216,8 +250,11 @@ def _valid_zone(name: str | None) -> str | None:
 
 def _needs_dm(action: Send, caps: Capabilities) -> bool:
     """An ephemeral reply outside an interaction becomes a DM where the platform cannot whisper."""
-    return (action.visibility is Visibility.EPHEMERAL and action.reply_handle is None
-            and not caps.ephemeral_outside_interaction)
+    return (
+        action.visibility is Visibility.EPHEMERAL
+        and action.reply_handle is None
+        and not caps.ephemeral_outside_interaction
+    )
 
 
 def _longest_prefix(table: Mapping[str, H], key: str) -> H | None:

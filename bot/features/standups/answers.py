@@ -83,8 +83,17 @@ async def _record(ctx: Context, standup: StandupRecord, answer: AnswerRecord, va
         async with ctx.db.session() as s:
             await repo.save_answer(s, answer.id, answers=answers, step=step)
         return [ctx.reply(question_text(standup, step, ctx.locale))]
+    return await finish(ctx, standup, answer, answers)
+
+
+async def finish(
+    ctx: Context, standup: StandupRecord, answer: AnswerRecord, answers: list[str]
+) -> Sequence[Action]:
+    """All questions answered (by DM or by the form): stored, then the report follows or is updated."""
     async with ctx.db.session() as s:
-        await repo.save_answer(s, answer.id, answers=answers, step=step, status=DONE, answered_at=ctx.now)
+        await repo.save_answer(
+            s, answer.id, answers=answers, step=len(answers), status=DONE, answered_at=ctx.now
+        )
         finished = await repo.answer(s, standup.id, answer.day, answer.user_id)
         report = await deliveries_repo.by_key(s, KIND_REPORT, standup.source_id, answer.day.isoformat())
         members = await members_of(s, standup)

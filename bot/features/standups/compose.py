@@ -123,7 +123,7 @@ def composers(db: Database) -> dict[str, Composer]:
         head = message_paragraph(
             "standups.prompt", locale, name=Emphasis(text=standup.name), day=format_date(day, locale)
         )
-        hint = message_paragraph("standups.prompt_hint", locale)
+        hint = message_paragraph("standups.prompt_hint", locale, name=standup.name)
         body = Content(blocks=(head, *question_text(standup, 0, locale).blocks, hint))
         return Send(to=dm(standup, user), content=body)
 

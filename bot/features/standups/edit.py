@@ -94,6 +94,13 @@ def _changes(ctx: Context, tokens: list[str]) -> dict[str, Any] | Action:
                 return ctx.fail("standups.bad_questions", example=EXAMPLE_EDIT, max=MAX_QUESTIONS)
             values["questions"] = tuple(q for q in questions if q is not None)
             step = len(tokens) - i
+        elif word in ("owner", "pemilik"):
+            owners = read_targets(value).users
+            if len(owners) != 1:
+                return ctx.fail(
+                    "standups.bad_member", example="/standup edit Daily owner @ayu", value=value[:40]
+                )
+            values["owner_user_id"] = owners[0]
         elif word in ("mentions", "sebut", "blockers", "hambatan") and value.lower() in _ON | _OFF:
             key = "mention_missing" if word in ("mentions", "sebut") else "blockers_to_owner"
             values.setdefault("options", {})[key] = value.lower() in _ON

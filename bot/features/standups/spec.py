@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandSpec, OptionSpec, SubcommandSpec
-from bot.features.standups import history
+from bot.features.standups import answer_form, history
 from bot.features.standups.answers import redo
 from bot.features.standups.commands import (
     EXAMPLE_NEW,
@@ -72,6 +72,15 @@ STANDUP = CommandSpec(
             handler=edit,
             aliases=("ubah",),
             options=(_NAME_AND_MORE,),
+        ),
+        SubcommandSpec(
+            name="answer",
+            help_key="commands.standup_answer",
+            example="/standup answer Daily",
+            handler=answer_form.open_form,
+            opens_form=True,
+            aliases=("jawab",),
+            options=(_NAME,),
         ),
         SubcommandSpec(
             name="redo",

@@ -88,3 +88,31 @@ async def test_an_answer_given_again_after_the_report_updates_the_report(h: Harn
         await emma.run(line)
     [edit] = [a for a in emma.last if isinstance(a, Edit)]
     assert edit.to.conversation_id == "team" and "Release notes" in str(edit.content)
+
+
+async def test_the_owner_can_hand_the_standup_over(h: Harness) -> None:
+    assert "Daily diubah" in await h.who("ayu").run("/standup edit Daily owner <@liam>")
+    assert "Changed Daily" in await h.who("liam").run("/standup edit Daily at 10:00")
+
+
+async def test_answers_by_form_count_like_answers_by_dm(h: Harness) -> None:
+    from bot.core.actions import OpenForm
+    from bot.core.capabilities import SLACK
+    from bot.core.events import FormSubmitted
+
+    await h.advance(timedelta(days=1, hours=10))  # Emma was asked at 09:30 GMT
+    emma = h.who("emma")
+    emma.caps = SLACK
+    await emma.run("/standup answer Daily")
+    [form] = emma.last
+    assert isinstance(form, OpenForm) and [f.key for f in form.fields] == ["q0", "q1", "q2"]
+    assert h.router is not None
+    values = {"q0": "Release", "q1": "x" * 3001, "q2": ""}
+    [again] = await h.router.handle(FormSubmitted(key=form.key, values=values, **emma._base(None)), emma.caps)  # type: ignore[arg-type]
+    assert isinstance(again, OpenForm) and again.errors[0][0] == "q1"
+    done = await h.router.handle(FormSubmitted(key=form.key, values={**values, "q1": "Support"},  # type: ignore[arg-type]
+                                               **emma._base(None)), emma.caps)
+    assert "Thanks!" in str(done[0])
+    await h.advance(timedelta(hours=14))
+    [report] = [s for s in h.to("#team") if "Monday, 30 November 2026" in s.text]
+    assert "*Emma* (answered 10:00 GMT)" in report.text
