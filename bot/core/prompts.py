@@ -131,7 +131,8 @@ def question(form_title: str, fields: Sequence[FormField], index: int, locale: s
         lines.append(error)
     step = translate("common.form_step", locale, index=index + 1, total=len(fields), label=f.label)
     if f.initial:
-        step = f"{step} [{f.initial}]"
+        shown = next((c.label for c in f.choices if c.value == f.initial), f.initial)
+        step = f"{step} [{shown}]"
     lines.append(step)
     if f.hint:
         lines.append(f.hint)
@@ -171,8 +172,8 @@ EMPTY_ANSWER = "-"
 def _accept(f: FormField, text: str, locale: str) -> tuple[str | None, str | None]:
     """(value, error) for one typed answer."""
     stripped = text.strip()
-    if stripped == EMPTY_ANSWER and not f.required:
-        stripped = ""  # a terminal cannot send an empty line: "-" leaves an optional answer empty
+    if stripped == EMPTY_ANSWER:
+        stripped = ""  # a terminal cannot send an empty line: "-" means empty (a required field asks again)
     if not stripped and f.initial:
         return f.initial, None
     if not stripped:

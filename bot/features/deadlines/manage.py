@@ -158,7 +158,7 @@ async def _finish(ctx: Context, d: DeadlineRecord, status: str) -> Sequence[Acti
     if d.status != "open":
         return [ctx.reply(ctx.t(f"deadlines.already_{d.status}", id=d.id))]
     if status == DONE and d.rrule:
-        await service.finish_occurrence(ctx.db, d, current_run(d, ctx.now).key + "|")
+        await service.finish_occurrence(ctx.db, d, current_run(d, ctx.now), now=ctx.now)
         return [ctx.reply(ctx.t("deadlines.done_occurrence", id=d.id, title=d.title))]
     await service.finish(ctx.db, d, now=ctx.now, by=ctx.member.account.user_id, status=status)
     return [ctx.reply(ctx.t(f"deadlines.{status}_ok", id=d.id, title=d.title))]

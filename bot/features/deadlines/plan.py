@@ -156,6 +156,11 @@ def plan_item(record: DeadlineRecord, people: People, start: datetime, end: date
     return out
 
 
+def sends_of_run(record: DeadlineRecord, people: People, occ: Occurrence) -> list[Slot]:
+    """Every reminder one run owes, planned or not yet (a run marked done is withdrawn whole)."""
+    return _leads(record, people, occ, occ.at + timedelta(days=1))
+
+
 def _leads(record: DeadlineRecord, people: People, occ: Occurrence, end: datetime) -> list[Slot]:
     out: list[Slot] = []
     creator = people.name(record.creator)

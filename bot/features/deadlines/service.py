@@ -17,12 +17,14 @@ from bot.features.deadlines.plan import (
     digest_source,
     instant_key,
     occurrence_key,
+    sends_of_run,
 )
 from bot.features.deadlines.source import people_for, plan_for
 from bot.i18n import translate
 from bot.scheduling.outbox import PlannedDelivery, enqueue
 from bot.scheduling.planner import HORIZON
 from bot.time.format import format_duration
+from bot.time.recurrence import Occurrence
 from storage.repositories import deadlines as repo
 from storage.repositories.deadlines import CANCELLED, DEADLINE, DONE, DeadlineRecord, NewDeadline
 from storage.session import Database
@@ -124,16 +126,19 @@ async def finish(
         await repo.withdraw(s, record.source_id, keep_kinds=(KIND_ASSIGNED,))  # what people were told stays
         await repo.withdraw(s, digest_source(record.workspace_pk, record.creator))
         if updated is not None and updated.kind == DEADLINE:
-            told = (dict.fromkeys(record.assignees, "cancelled") if status == CANCELLED
-                    else {record.creator: "done"})
+            told = dict.fromkeys((*record.assignees, record.creator),
+                                 "cancelled" if status == CANCELLED else "done")
             await _notify(s, updated, now, by, told)
     return updated
 
 
-async def finish_occurrence(db: Database, record: DeadlineRecord, occurrence_prefix: str) -> int:
-    """A repeating item's current run is done: its remaining sends are withdrawn; the next runs stay."""
+async def finish_occurrence(db: Database, record: DeadlineRecord, occ: Occurrence, *, now: datetime) -> int:
+    """A repeating item's run is done: all its reminders are withdrawn, the ones not planned yet too
+    (written as withdrawn, so planning later cannot bring them back); the next runs stay."""
     async with db.session() as s:
-        return await repo.withdraw(s, record.source_id, prefix=occurrence_prefix, keep_keys=True)
+        people = await people_for(s, record.workspace_pk, [record])
+        await enqueue(s, [slot.planned() for slot in sends_of_run(record, people, occ)], now=now)
+        return await repo.withdraw(s, record.source_id, prefix=occ.key + "|", keep_keys=True)
 
 
 async def snooze(db: Database, record: DeadlineRecord, user: str, until: datetime, *, now: datetime) -> bool:

@@ -274,3 +274,15 @@ async def test_a_repeating_deadlines_reminder_moved_back_over_a_weekend_is_sent_
     reminders = [s for s in h.to("liam") if "Weekly report" in s.text]
     assert [s.at for s in reminders] == [utc(2026, 12, 4, 22, 0)]  # Friday 17:00 EST, the last working hour
     assert [s for s in h.sent if "not sent in time" in s.text] == []
+
+
+async def test_done_days_before_a_repeating_run_withdraws_even_its_unplanned_reminders(db: Database) -> None:
+    clock = ManualClock(utc(2026, 12, 4, 17, 0))  # Friday 12:00 in New York
+    await seed_team(db, clock.now(), (Teammate(user_id="liam", tz="America/New_York"),))
+    h = Harness(db, clock)
+    await h.who("liam").run('/deadline add "Timesheet" every Monday at 9am remind 1h,0')
+    await h.advance(timedelta(hours=6))  # Friday 23:00 UTC: the 1-hour reminder went at 17:00 EST
+    assert "Done for this time" in await h.who("liam").run("/deadline done 1")
+    await h.advance(timedelta(days=10))
+    due_now = [s.at for s in h.to("liam") if "Timesheet" in s.text and "due now" in s.text]
+    assert due_now == [utc(2026, 12, 14, 14, 0)]  # not Monday 7 December's; the next run's
