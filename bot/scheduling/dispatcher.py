@@ -244,6 +244,9 @@ class Dispatcher:
             # the stored payload only says where it goes. None: nothing to say, recorded as sent.
             try:
                 composed = await composer(record, action)
+            except TransientSendError as exc:  # not ready yet (a reply waiting for its report)
+                await self._retry(record, exc.retry_after, exc.reason, batch, tally)
+                return
             except Exception as exc:
                 log.exception("delivery %s (%s): composing it failed; retrying later", record.id, record.kind)
                 await self._retry(record, None, type(exc).__name__, batch, tally)

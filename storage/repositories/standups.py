@@ -55,6 +55,8 @@ class StandupRecord:
     """Ping members who have not answered, in the report (off unless the owner turns it on)."""
     blockers_to_owner: bool = False
     """DM the owner each blocker as it is answered."""
+    thread_style: bool = False
+    """The report is a header; each member's answers follow as a reply in its thread."""
     """Sends before this are never planned: a new or edited standup does not ask about the past."""
 
     @property
@@ -131,6 +133,7 @@ def _record(row: StandupRow, ws: WorkspaceRow) -> StandupRecord:
         updated_at=row.updated_at,
         mention_missing=bool((row.options or {}).get("mention_missing")),
         blockers_to_owner=bool((row.options or {}).get("blockers_to_owner")),
+        thread_style=(row.options or {}).get("style") == "thread",
     )
 
 

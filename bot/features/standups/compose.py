@@ -14,19 +14,23 @@ from bot.features.standups.source import (
     KIND_NUDGE,
     KIND_PROMPT,
     KIND_REPORT,
+    KIND_THREAD,
     channel,
     dm,
     members_of,
 )
 from bot.i18n import normalize_locale, translate
 from bot.scheduling.dispatcher import Composer
+from bot.scheduling.sender import TransientSendError
 from bot.time.format import format_date, format_time
 from bot.time.zones import zone_abbreviation
+from storage.repositories import deliveries as deliveries_repo
 from storage.repositories import standups as repo
 from storage.repositories.deliveries import DeliveryRecord
 from storage.repositories.standups import ASKED, DONE, SKIPPED, AnswerRecord, Question, StandupRecord
 from storage.session import Database
 
+REPORT_WAIT_SECONDS = 5.0
 NO_BLOCKER = frozenset(
     {
         "",
@@ -154,7 +158,31 @@ def composers(db: Database) -> dict[str, Composer]:
                     await repo.save_answer(s, a.id, reported=True)
         return report_send(standup, members, day, answers)
 
-    return {KIND_PROMPT: _ours(prompt), KIND_NUDGE: _ours(nudge), KIND_REPORT: _ours(report)}
+    async def thread_item(record: DeliveryRecord) -> Action | None:
+        day, user = _day_user(record)
+        loaded = await _load(db, record, only=user)
+        if loaded is None:
+            return None
+        standup, members = loaded
+        async with db.session() as s:
+            report = await deliveries_repo.by_key(s, KIND_REPORT, standup.source_id, day.isoformat())
+            if report is None or report.status in ("pending", "claimed"):
+                # Retried shortly, once the report is out and has its message id.
+                raise TransientSendError(reason="report not sent yet", retry_after=REPORT_WAIT_SECONDS)
+            answer = await repo.answer(s, standup.id, day, user)
+            if answer is None or answer.status != DONE or report.message_id is None:
+                return None
+            await repo.save_answer(s, answer.id, reported=True)
+        blocks = answer_blocks(standup, members, answer, normalize_locale(standup.default_locale))
+        return Send(to=channel(standup), content=Content(blocks=tuple(blocks)), thread=report.message_id)
+
+    return {
+        KIND_PROMPT: _ours(prompt),
+        KIND_NUDGE: _ours(nudge),
+        KIND_REPORT: _ours(report),
+        KIND_THREAD: _ours(thread_item),
+    }
+
 
 
 def _name(members: dict[str, Member], user: str) -> str:
@@ -197,8 +225,9 @@ def report_content(
                 )
             )
         )
-    for a in done:
-        blocks += answer_blocks(standup, members, a, locale)
+    if not standup.thread_style:
+        for a in done:
+            blocks += answer_blocks(standup, members, a, locale)
     away, skipped, silent = _others(standup, members, day, by_user, locale)
     for key, names in (("standups.away", away), ("standups.skipped", skipped)):
         if names:

@@ -101,6 +101,10 @@ def _changes(ctx: Context, tokens: list[str]) -> dict[str, Any] | Action:
                     "standups.bad_member", example="/standup edit Daily owner @ayu", value=value[:40]
                 )
             values["owner_user_id"] = owners[0]
+        elif word in ("style", "gaya") and value.lower() in ("thread", "summary", "utas", "ringkasan"):
+            values.setdefault("options", {})["style"] = (
+                "thread" if value.lower() in ("thread", "utas") else "summary"
+            )
         elif word in ("mentions", "sebut", "blockers", "hambatan") and value.lower() in _ON | _OFF:
             key = "mention_missing" if word in ("mentions", "sebut") else "blockers_to_owner"
             values.setdefault("options", {})[key] = value.lower() in _ON

@@ -9,7 +9,7 @@ when they are sent (bot.features.standups.compose), from the answers as they are
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,9 @@ from storage.repositories.standups import StandupRecord
 KIND_PROMPT = "standup_prompt"
 KIND_NUDGE = "standup_nudge"
 KIND_REPORT = "standup_report"
+KIND_THREAD = "standup_thread"
+THREAD_DELAY = timedelta(seconds=1)
+"""Thread replies come due just after their report, whose message id they need."""
 LOOKBACK = timedelta(days=2)
 
 
@@ -71,7 +74,25 @@ def plan_standup(
                     owner_user_id=standup.owner,
                 )
             )
+            if standup.thread_style:
+                out += _thread_items(standup, day, at)
     return out
+
+
+def _thread_items(standup: StandupRecord, day: date, at: datetime) -> list[PlannedDelivery]:
+    """Thread style: each member's answers as a reply under the report, a moment after it."""
+    return [
+        PlannedDelivery(
+            workspace_pk=standup.workspace_pk,
+            kind=KIND_THREAD,
+            source_id=standup.source_id,
+            occurrence=f"{day}|{user}",
+            due_at=at + THREAD_DELAY,
+            action=_placeholder(channel(standup), f"standup answer {day}"),
+            owner_user_id=standup.owner,
+        )
+        for user in standup.members
+    ]
 
 
 def _member_sends(

@@ -116,3 +116,19 @@ async def test_answers_by_form_count_like_answers_by_dm(h: Harness) -> None:
     await h.advance(timedelta(hours=14))
     [report] = [s for s in h.to("#team") if "Monday, 30 November 2026" in s.text]
     assert "*Emma* (answered 10:00 GMT)" in report.text
+
+
+async def test_thread_style_posts_a_header_and_each_answer_in_its_thread(h: Harness) -> None:
+    from storage.repositories import deliveries as deliveries_repo
+
+    assert "Changed Daily" in await h.who("priya").run("/standup edit Daily style thread")
+    await h.advance(timedelta(days=1, hours=10))
+    for line in ("Release", "Support", "waiting for keys"):
+        await h.who("emma").run(line)
+    await h.advance(timedelta(hours=14))
+    header, reply = [s for s in h.to("#team") if "30 November" in s.text or "Release" in s.text]
+    assert "*Blockers*" in header.text and "Release" not in header.text
+    async with h.db.read() as s:
+        report = await deliveries_repo.by_key(s, "standup_report", "su:1", "2026-11-30")
+    assert isinstance(reply.action, Send) and report is not None and reply.action.thread == report.message_id
+    assert "*Emma* (answered 10:00 GMT)" in reply.text
