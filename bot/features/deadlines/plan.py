@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 from bot.core.actions import Action
-from bot.core.identity import Member, WorkingHours
+from bot.core.identity import DayOff, Member, WorkingHours
 from bot.features.deadlines import messages as msg
 from bot.features.deadlines.quiet import next_working, previous_working
 from bot.scheduling.outbox import KEY_MAX, PlannedDelivery
@@ -32,6 +32,7 @@ OVERDUE_AFTER = timedelta(hours=1)
 RECUR_LOOKBACK = timedelta(days=2)
 QUIET_REACH = timedelta(days=7)
 DEFAULT_HOURS = WorkingHours()
+ShiftFn = Callable[[datetime, WorkingHours, Sequence[DayOff], str], datetime]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,22 +95,23 @@ def current_run(record: DeadlineRecord, now: datetime) -> Occurrence:
     return Occurrence(at=record.due_at, key=instant_key(record.due_at))
 
 
-def quiet_before(at: datetime, user_id: str, people: People) -> datetime:
+def _shift(at: datetime, user_id: str, people: People, move: ShiftFn) -> datetime:
     found = people.working(user_id)
     if found is None:
         return at
     hours, member = found
     assert member.tz is not None
-    return previous_working(at, hours, member.days_off, member.tz)
+    return move(at, hours, member.days_off, member.tz)
+
+
+def quiet_before(at: datetime, user_id: str, people: People) -> datetime:
+    """Back into the member's previous working window (a reminder before a deadline)."""
+    return _shift(at, user_id, people, previous_working)
 
 
 def quiet_after(at: datetime, user_id: str, people: People) -> datetime:
-    found = people.working(user_id)
-    if found is None:
-        return at
-    hours, member = found
-    assert member.tz is not None
-    return next_working(at, hours, member.days_off, member.tz)
+    """On to the start of the member's next working window (a follow-up after a deadline)."""
+    return _shift(at, user_id, people, next_working)
 
 
 @dataclass(frozen=True, kw_only=True)
