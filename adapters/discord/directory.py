@@ -32,6 +32,13 @@ class DiscordDirectory:
             return None
         return Profile(display_name=data.get("global_name") or data.get("username"))
 
+    async def channel_members(self, workspace: WorkspaceRef, channel_id: str) -> Sequence[str] | None:
+        """Who may read a channel follows from roles and overwrites Rekan does not track: not said."""
+        return None
+
+    async def can_post(self, workspace: WorkspaceRef, channel_id: str) -> bool | None:
+        return None  # a refused post is reported to the owner (Discord answers 403 50013)
+
     async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
         found: list[str] = []
         after = 0

@@ -24,6 +24,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "im:write",        # open a member's DM with Rekan (conversations.open), needed before a file upload
     "users:read",      # users.info: display name, time zone, and admin/owner flags for Rekan's roles
     "usergroups:read", # usergroups.users.list: who is in @devs when a deadline is set for a group
+    "channels:read",   # conversations.info/members: may Rekan post in #team; who is in it
+    "groups:read",     # the same for private channels Rekan was invited to
     "reactions:write",  # acknowledge a message with an emoji (reactions.add)
     "files:write",     # upload exports and reports (files.getUploadURLExternal/completeUploadExternal)
 )

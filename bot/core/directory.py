@@ -26,6 +26,14 @@ class Directory(Protocol):
         """Name and zone of a member, so reminders to someone new start in their zone."""
         ...
 
+    async def channel_members(self, workspace: WorkspaceRef, channel_id: str) -> Sequence[str] | None:
+        """The people in a channel (not Rekan itself); None when the platform cannot tell."""
+        ...
+
+    async def can_post(self, workspace: WorkspaceRef, channel_id: str) -> bool | None:
+        """Whether Rekan may post in a channel; None when the platform cannot tell before trying."""
+        ...
+
 
 class Directories:
     """The composition root's directory: each adapter registers its platform's."""
@@ -43,3 +51,11 @@ class Directories:
     async def profile(self, workspace: WorkspaceRef, user_id: str) -> Profile | None:
         found = self._by_platform.get(workspace.platform)
         return None if found is None else await found.profile(workspace, user_id)
+
+    async def channel_members(self, workspace: WorkspaceRef, channel_id: str) -> Sequence[str] | None:
+        found = self._by_platform.get(workspace.platform)
+        return None if found is None else await found.channel_members(workspace, channel_id)
+
+    async def can_post(self, workspace: WorkspaceRef, channel_id: str) -> bool | None:
+        found = self._by_platform.get(workspace.platform)
+        return None if found is None else await found.can_post(workspace, channel_id)

@@ -142,6 +142,8 @@ class SlackWebApi:
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
         """User group (subteam) id → member ids, for usergroups.users.list."""
+        self.channels: dict[str, dict[str, Any]] = {}
+        """Channel id → {"members": [...], "is_member": bool}; a channel not listed has Rekan in it."""
         self.tokens: dict[str, dict[str, Any]] = {}
         """auth.test identities by token; any other token is the default workspace's bot."""
         self.revoked_tokens: set[str] = set()
@@ -169,6 +171,7 @@ class SlackWebApi:
             "views.open": self._views_open, "views.update": self._views_update, "views.push": self._views_open,
             "views.publish": self._views_publish, "users.info": self._users_info,
             "usergroups.users.list": self._usergroup_users,
+            "conversations.info": self._conversations_info, "conversations.members": self._conversations_members,
             "conversations.open": self._conversations_open, "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._upload_url, "files.completeUploadExternal": self._complete_upload,
             "oauth.v2.access": self._oauth_access, "apps.connections.open": self._connections_open,
@@ -356,6 +359,21 @@ class SlackWebApi:
     def _users_info(self, p: Params, token: str | None) -> Reply:
         user = self.users.get(str(p.get("user", "")))
         return {"ok": True, "user": copy.deepcopy(user)} if user else error("user_not_found")
+
+    def _conversations_info(self, p: Params, token: str | None) -> Reply:
+        channel = str(p.get("channel", ""))
+        known = self.channels.get(channel, {"is_member": True})
+        if known.get("missing"):
+            return error("channel_not_found")
+        return {"ok": True, "channel": {"id": channel, "is_member": bool(known.get("is_member"))}}
+
+    def _conversations_members(self, p: Params, token: str | None) -> Reply:
+        """Two members a page, so a test sees Rekan follow the cursor."""
+        members = list(self.channels.get(str(p.get("channel", "")), {}).get("members", []))
+        start = int(str(p.get("cursor") or "0") or 0)
+        page, rest = members[start:start + 2], members[start + 2:]
+        meta = {"next_cursor": str(start + 2) if rest else ""}
+        return {"ok": True, "members": page, "response_metadata": meta}
 
     def _usergroup_users(self, p: Params, token: str | None) -> Reply:
         users = self.usergroups.get(str(p.get("usergroup", "")))

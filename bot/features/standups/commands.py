@@ -76,6 +76,8 @@ class _Setup:
     mode: str = MEMBER_TIME
     zone: str | None = None
     members: list[str] = field(default_factory=list)
+    member_channels: list[str] = field(default_factory=list)
+    """`for #team`: everyone in that channel, as the platform lists them when the standup is set up."""
 
 
 def _parse_new(ctx: Context, text: str) -> _Setup | Refused:
@@ -132,6 +134,7 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Refused:
                 bad = (targets.unknown or targets.roles)[0]
                 return Refused(part="members", key="standups.bad_member", values={"value": bad})
             setup.members += list(targets.users) + ([ctx.member.account.user_id] if targets.myself else [])
+            setup.member_channels += list(targets.channels)
             step = end - i
         else:
             return Refused(part="name", key="standups.new_usage")
@@ -165,6 +168,16 @@ async def create(ctx: Context, text: str) -> repo.StandupRecord | Refused:
     if parsed.mode == TEAM_TIME and parsed.report is not None and parsed.report <= parsed.prompt:
         return Refused(part="report", key="standups.report_before_prompt")
     zone = parsed.zone or ctx.member.tz or "UTC"
+    directory, ref = ctx.services.directory, ctx.workspace.ref
+    if await directory.can_post(ref, parsed.channel) is False:
+        return Refused(part="channel", key="standups.cannot_post", values={"channel": parsed.channel})
+    for member_channel in parsed.member_channels:
+        found = await directory.channel_members(ref, member_channel)
+        if found is None:
+            return Refused(
+                part="members", key="standups.channel_members_unknown", values={"channel": member_channel}
+            )
+        parsed.members += list(found)
     members = tuple(dict.fromkeys(parsed.members or [ctx.member.account.user_id]))
     missing = await ensure_members(ctx, [u for u in members if u != ctx.member.account.user_id])
     if missing:

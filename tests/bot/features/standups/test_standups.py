@@ -152,6 +152,7 @@ async def test_a_0130_standup_on_the_fall_back_day_prompts_once(db: Database) ->
     ("/standup new Daily in #team at 10:00 report 09:00 team Asia/Jakarta", "after the prompt"),
     ("/standup new Daily in #team for @nobody", "nobody"),
     ("/standup new Daily in #team days Funday", "Funday"),
+    ("/standup new Daily in #team for #team", "cannot see who is in #team"),  # the shell lists no channel
 ])
 async def test_bad_setup_gets_a_reason_and_an_example_and_stores_nothing(db: Database, line: str,
                                                                         reason: str) -> None:
