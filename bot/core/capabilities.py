@@ -15,6 +15,8 @@ class Capabilities:
     threads: bool
     native_timestamps: bool
     files: bool
+    max_form_fields: int = 100
+    """Fields one modal can hold (Discord: 5; Slack's limit is its 100 blocks)."""
 
 
 SHELL = Capabilities(
@@ -28,5 +30,5 @@ SLACK = Capabilities(
 )
 DISCORD = Capabilities(
     max_message_length=2_000, ephemeral=True, ephemeral_outside_interaction=False,
-    modals=True, buttons=True, threads=True, native_timestamps=True, files=True,
+    modals=True, buttons=True, threads=True, native_timestamps=True, files=True, max_form_fields=5,
 )

@@ -71,6 +71,10 @@ async def open_form(ctx: Context, args: Args) -> Sequence[Action]:
     found = await _target(ctx, args.text_or("name").strip())
     if not isinstance(found, tuple):
         return [found]
+    if len(found[0].questions) > ctx.caps.max_form_fields:
+        return [
+            ctx.fail("standups.form_too_many", count=len(found[0].questions), max=ctx.caps.max_form_fields)
+        ]
     return [_form(ctx, *found)]
 
 

@@ -10,6 +10,8 @@ from bot.features.standups.commands import Refused, create, summary
 
 FORM_KEY = "su.form"
 _FORM_FIELDS = ("name", "channel", "members", "time", "days", "zone", "report")
+_SHORT_FORM = ("name", "channel", "members", "time", "report")
+"""Where a modal holds five fields (Discord): days and zone keep their defaults; `/standup edit` sets them."""
 
 
 def setup_form(
@@ -33,7 +35,7 @@ def setup_form(
             initial=v.get(key),
             required=key in ("name", "channel"),
         )
-        for key in _FORM_FIELDS
+        for key in (_FORM_FIELDS if ctx.caps.max_form_fields >= len(_FORM_FIELDS) else _SHORT_FORM)
     ]
     return ctx.form(ctx.t("standups.form_heading"), fields, FORM_KEY, errors=errors)
 

@@ -1,0 +1,28 @@
+"""A standup on Discord: `/standup new` opens a five-field modal (Discord's limit), its submission sets
+the standup up; days and zone keep their defaults, for `/standup edit` to change."""
+
+from __future__ import annotations
+
+from storage.models import StandupRow
+from tests.adapters.discord.conftest import Running
+from tests.adapters.discord.test_deadlines import MODAL, in_jakarta, until_said
+from tests.fakes.discord import GUILD_ID, OWNER_ID, interaction_command, interaction_modal_submit
+from tests.support import count
+
+
+async def test_the_setup_form_fits_a_discord_modal_and_sets_the_standup_up(running: Running) -> None:
+    await in_jakarta(running)
+    interaction = interaction_command("standup", "new", guild_id=GUILD_ID, user_id=OWNER_ID)
+    await running.fake.dispatch("INTERACTION_CREATE", interaction)
+    await running.fake.wait_until(lambda: any(c.interaction_id == int(interaction["id"])
+                                              for c in running.fake.callbacks), "the form's callback")
+    [modal] = [c for c in running.fake.callbacks if c.interaction_id == int(interaction["id"])]
+    assert modal.type == MODAL and modal.data is not None
+    fields = [c["custom_id"] for row in modal.data["components"] for c in row["components"]]
+    assert fields == ["name", "channel", "members", "time", "report"]
+    values = {"name": "Daily", "channel": "<#1180000000000000200>", "members": f"<@{OWNER_ID}>",
+              "time": "09:30", "report": "17:00"}
+    await running.fake.dispatch("INTERACTION_CREATE", interaction_modal_submit(
+        modal.data["custom_id"], values, guild_id=GUILD_ID, user_id=OWNER_ID))
+    await until_said(running, "Standup Daily")
+    assert await count(running.rekan.db, StandupRow) == 1
