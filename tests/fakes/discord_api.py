@@ -309,6 +309,7 @@ class DiscordRest(RestRecorder):
              self._no_content),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member),
             ("GET", "/guilds/{guild_id}/members", self._list_members),
+            ("GET", "/guilds/{guild_id}/roles", self._list_roles),
             ("GET", "/applications/{app_id}/commands", self._get_commands),
             ("PUT", "/applications/{app_id}/commands", self._put_commands),
             ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self._get_commands),
@@ -412,6 +413,10 @@ class DiscordRest(RestRecorder):
             return error_reply(404, 10004, "Unknown Guild")
         member = next((m for m in guild.get("members", []) if m["user"]["id"] == r.params["user_id"]), None)
         return json_reply(member) if member else error_reply(404, 10007, "Unknown Member")
+
+    async def _list_roles(self, r: Request) -> web.Response:
+        guild = self.guilds.get(int(r.params["guild_id"]))
+        return json_reply(guild["roles"]) if guild else error_reply(404, 10004, "Unknown Guild")
 
     async def _list_members(self, r: Request) -> web.Response:
         """List Guild Members: ordered by user id, `limit` (1–1000) after `after`; needs the members intent."""

@@ -26,3 +26,28 @@ async def test_the_setup_form_fits_a_discord_modal_and_sets_the_standup_up(runni
         modal.data["custom_id"], values, guild_id=GUILD_ID, user_id=OWNER_ID))
     await until_said(running, "Standup Daily")
     assert await count(running.rekan.db, StandupRow) == 1
+
+
+async def test_a_standup_for_a_channel_asks_those_who_can_see_it(running: Running) -> None:
+    """#ops is private: @everyone is denied View Channel, the Ops role and one member are allowed."""
+    from sqlalchemy import select
+
+    from storage.models import StandupMemberRow
+    from tests.fakes.discord import member, text_channel
+
+    ops_role, ops_channel, view = 5550000000000000002, 1180000000000000777, 1 << 10
+    guild = running.fake.guilds[GUILD_ID]
+    guild["roles"].append({**guild["roles"][0], "id": str(ops_role), "name": "Ops", "permissions": "0"})
+    guild["channels"].append({**text_channel(ops_channel, "ops"), "permission_overwrites": [
+        {"id": str(GUILD_ID), "type": 0, "allow": "0", "deny": str(view)},
+        {"id": str(ops_role), "type": 0, "allow": str(view), "deny": "0"},
+        {"id": "2003", "type": 1, "allow": str(view), "deny": "0"}]})
+    guild["members"] = [member(2001, roles=[ops_role]), member(2002), member(2003)]
+    await in_jakarta(running)
+    await running.fake.dispatch("INTERACTION_CREATE", interaction_command(
+        "standup", "new", {"setup": f"Ops in <#{ops_channel}> for <#{ops_channel}>"}, guild_id=GUILD_ID,
+        user_id=OWNER_ID))
+    await until_said(running, "Standup Ops")
+    async with running.rekan.db.read() as s:
+        members = sorted((await s.execute(select(StandupMemberRow.user_id))).scalars())
+    assert members == ["2001", "2003"]
