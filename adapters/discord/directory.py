@@ -58,7 +58,15 @@ class DiscordDirectory:
         ]
 
     async def can_post(self, workspace: WorkspaceRef, channel_id: str) -> bool | None:
-        return None  # a refused post is reported to the owner (Discord answers 403 50013)
+        """A channel Rekan cannot even see is refused; one it sees but may not write in is found out by
+        the first post (403 50013), which is reported to the owner."""
+        try:
+            await self._http().request(Route("GET", "/channels/{channel_id}", channel_id=channel_id))
+        except (discord.NotFound, discord.Forbidden):
+            return False
+        except discord.HTTPException:
+            return None
+        return None
 
     async def group_members(self, workspace: WorkspaceRef, group_id: str) -> Sequence[str] | None:
         members = await self._members(workspace)

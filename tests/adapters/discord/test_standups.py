@@ -51,3 +51,11 @@ async def test_a_standup_for_a_channel_asks_those_who_can_see_it(running: Runnin
     async with running.rekan.db.read() as s:
         members = sorted((await s.execute(select(StandupMemberRow.user_id))).scalars())
     assert members == ["2001", "2003"]
+
+
+async def test_a_channel_rekan_cannot_see_is_refused(running: Running) -> None:
+    await in_jakarta(running)
+    await running.fake.dispatch("INTERACTION_CREATE", interaction_command(
+        "standup", "new", {"setup": "Ops in <#1180000000000000999>"}, guild_id=GUILD_ID, user_id=OWNER_ID))
+    await until_said(running, "Invite Rekan")
+    assert await count(running.rekan.db, StandupRow) == 0
