@@ -145,10 +145,15 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Refused:
 async def new(ctx: Context, args: Args) -> Sequence[Action]:
     """With a line of text, set up at once; with nothing, a form (questions one by one in the shell)."""
     text = args.text_or("setup")
-    if not text.strip():
+    said = [w.lower() for w in words(text)]
+    only_where = len(said) >= 3 and said[-2] in ("in", "di") and not _KEYWORDS & set(said[:-2])
+    if not said or (only_where and read_targets(said[-1]).channels):
+        # `/standup new` or `/standup new Daily in #team`: the form, with what was typed filled in.
         from bot.features.standups.setup_form import setup_form  # the form module builds on this one
 
-        return [setup_form(ctx)]
+        typed = words(text)
+        initial = {"name": " ".join(typed[:-2]), "channel": typed[-1]} if typed else None
+        return [setup_form(ctx, initial)]
     made = await create(ctx, text)
     if isinstance(made, Refused):
         return [ctx.fail(made.key, example=EXAMPLE_NEW, **made.values)]
@@ -156,7 +161,9 @@ async def new(ctx: Context, args: Args) -> Sequence[Action]:
     return [ctx.reply(summary(ctx, made))]
 
 
-async def create(ctx: Context, text: str) -> repo.StandupRecord | Refused:
+async def create(
+    ctx: Context, text: str, questions: tuple[Question, ...] | None = None
+) -> repo.StandupRecord | Refused:
     """Everything is checked before the standup is stored; a refusal names the part that was wrong."""
     parsed = _parse_new(ctx, text)
     if isinstance(parsed, Refused):
@@ -192,7 +199,7 @@ async def create(ctx: Context, text: str) -> repo.StandupRecord | Refused:
                 name=parsed.name,
                 channel_id=parsed.channel,
                 owner=ctx.member.account.user_id,
-                questions=default_questions(ctx),
+                questions=questions or default_questions(ctx),
                 days=parsed.days,
                 prompt_minute=parsed.prompt,
                 time_mode=parsed.mode,

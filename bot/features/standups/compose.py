@@ -184,7 +184,6 @@ def composers(db: Database) -> dict[str, Composer]:
     }
 
 
-
 def _name(members: dict[str, Member], user: str) -> str:
     member = members.get(user)
     return member.display_name if member else user

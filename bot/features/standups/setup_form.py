@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.core.actions import Action, FormField, OpenForm
+from bot.core.actions import Action, FieldKind, FormField, OpenForm
 from bot.core.context import Context
-from bot.features.standups.commands import Refused, create, summary
+from bot.features.standups.commands import Refused, create, default_questions, summary
+from bot.features.standups.edit import MAX_QUESTIONS, read_question
 
 FORM_KEY = "su.form"
-_FORM_FIELDS = ("name", "channel", "members", "time", "days", "zone", "report")
+_FORM_FIELDS = ("name", "channel", "members", "time", "days", "zone", "report", "questions")
 _SHORT_FORM = ("name", "channel", "members", "time", "report")
 """Where a modal holds five fields (Discord): days and zone keep their defaults; `/standup edit` sets them."""
 
@@ -26,7 +27,9 @@ def setup_form(
         "days": "Mon-Fri",
         "zone": ctx.t("standups.form_zone_hint"),
         "report": "17:00",
+        "questions": ctx.t("standups.form_questions_hint"),
     }
+    v = {"questions": "\n".join(_default_lines(ctx)), **v}
     fields = [
         FormField(
             key=key,
@@ -34,10 +37,16 @@ def setup_form(
             hint=hints[key],
             initial=v.get(key),
             required=key in ("name", "channel"),
+            kind=FieldKind.LONG_TEXT if key == "questions" else FieldKind.TEXT,
         )
         for key in (_FORM_FIELDS if ctx.caps.max_form_fields >= len(_FORM_FIELDS) else _SHORT_FORM)
     ]
     return ctx.form(ctx.t("standups.form_heading"), fields, FORM_KEY, errors=errors)
+
+
+def _default_lines(ctx: Context) -> list[str]:
+    """The usual three questions, one a line, the blocker marked: the owner edits them in place."""
+    return [("blocker: " if q.kind == "blocker" else "") + q.text for q in default_questions(ctx)]
 
 
 async def form_submitted(ctx: Context, values: Mapping[str, str]) -> Sequence[Action]:
@@ -49,7 +58,14 @@ async def form_submitted(ctx: Context, values: Mapping[str, str]) -> Sequence[Ac
             parts.append(f"{word} {values[key].strip()}")
     zone = values.get("zone", "").strip()
     parts.append(f"team {zone}" if zone else "local")
-    made = await create(ctx, " ".join(f'"{p}"' if i == 0 and " " in p else p for i, p in enumerate(parts)))
+    lines = [line for line in values.get("questions", "").splitlines() if line.strip()]
+    questions = [read_question(line) for line in lines]
+    if None in questions or len(questions) > MAX_QUESTIONS:
+        return [setup_form(ctx, values, [("questions", ctx.t("standups.bad_questions", max=MAX_QUESTIONS))])]
+    unchanged = lines == _default_lines(ctx)  # the usual questions keep speaking each member's language
+    asked = None if unchanged else tuple(q for q in questions if q is not None) or None
+    line = " ".join(f'"{p}"' if i == 0 and " " in p else p for i, p in enumerate(parts))
+    made = await create(ctx, line, asked)
     if isinstance(made, Refused):
         return [setup_form(ctx, values, [(made.part, ctx.t(made.key, **made.values))])]
     ctx.services.wake()

@@ -56,6 +56,7 @@ async def test_a_standup_for_a_channel_asks_those_who_can_see_it(running: Runnin
 async def test_a_channel_rekan_cannot_see_is_refused(running: Running) -> None:
     await in_jakarta(running)
     await running.fake.dispatch("INTERACTION_CREATE", interaction_command(
-        "standup", "new", {"setup": "Ops in <#1180000000000000999>"}, guild_id=GUILD_ID, user_id=OWNER_ID))
+        "standup", "new", {"setup": "Ops in <#1180000000000000999> at 09:30"}, guild_id=GUILD_ID,
+        user_id=OWNER_ID))
     await until_said(running, "Invite Rekan")
     assert await count(running.rekan.db, StandupRow) == 0

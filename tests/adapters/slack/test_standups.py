@@ -24,7 +24,7 @@ async def test_a_standup_for_a_channel_asks_everyone_in_it_but_rekan(running: Ru
 
 async def test_a_channel_rekan_is_not_in_is_refused_and_nothing_is_stored(running: Running) -> None:
     running.fake.channels["C0SECRET"] = {"is_member": False}
-    await running.post(command(running, "new Daily in <#C0SECRET|secret>", command="/standup"))
+    await running.post(command(running, "new Daily in <#C0SECRET|secret> at 09:30", command="/standup"))
     [(_, body)] = await running.fake.wait_for_response()
     assert "Invite Rekan" in texts(body) or "Undang Rekan" in texts(body)
     assert await count(running.rekan.db, StandupRow) == 0

@@ -191,7 +191,7 @@ async def test_the_form_sets_up_the_same_standup_and_a_refusal_comes_back_beside
     await ayu.run("/standup new")
     [form] = ayu.last
     assert isinstance(form, OpenForm) and [f.key for f in form.fields] == [
-        "name", "channel", "members", "time", "days", "zone", "report"]
+        "name", "channel", "members", "time", "days", "zone", "report", "questions"]
     values = {"name": "Ops", "channel": "#ops", "members": "<@liam>", "time": "10:00", "days": "Mon-Fri",
               "zone": "Asia/Jakarta", "report": "09:00"}
     assert h.router is not None
@@ -307,3 +307,28 @@ async def test_two_dispatchers_on_one_database_ask_each_member_once(db: Database
     total = platforms[0].sent + platforms[1].sent
     assert len(total) == 200 and set(total.values()) == {1}
     assert await count(db, StandupAnswerRow) == 200
+
+
+async def test_new_with_a_name_and_a_channel_opens_the_form_with_them_filled_in(db: Database) -> None:
+    from bot.core.actions import OpenForm
+    from bot.core.capabilities import SLACK
+    from bot.core.events import FormSubmitted
+
+    clock = ManualClock(utc(2026, 11, 29, 0, 0))
+    await seed_team(db, clock.now(), TEAM)
+    h = Harness(db, clock)
+    priya = h.who("priya")
+    priya.caps = SLACK
+    await priya.run("/standup new Daily in #team")
+    [form] = priya.last
+    assert isinstance(form, OpenForm)
+    initial = {f.key: f.initial for f in form.fields}
+    assert initial["name"] == "Daily" and initial["channel"] == "#team"
+    assert initial["questions"] is not None and initial["questions"].splitlines()[2].startswith("blocker: ")
+    values = {**{k: v or "" for k, v in initial.items()}, "members": "<@liam>",
+              "questions": "What did you ship?\nchoice: Mood | great | fine\nblocker: Stuck?"}
+    assert h.router is not None
+    await h.router.handle(FormSubmitted(key="su.form", values=values, **priya._base(None)), priya.caps)  # type: ignore[arg-type]
+    await h.advance(timedelta(days=1, hours=16))  # Monday: Liam asked at 09:30 in New York
+    liam = h.who("liam")
+    assert "(2/3) Mood" in await liam.run("The login page")
