@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.core.identity import AccountRef, Member
-from storage.repositories.standups import DONE, AnswerRecord, Question, StandupRecord
+from storage.repositories.standups import ASKED, DONE, AnswerRecord, Question, StandupRecord
 
 TRICKS = ("<!channel> shipped", "@everyone @here deploy", "<!subteam^S1|@devs> <@U0LIAM> <@&123> @channel")
 
@@ -22,8 +22,11 @@ def standup(platform: str, workspace: str, channel: str, *, mention_missing: boo
 
 def answers() -> list[AnswerRecord]:
     at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    """Ayu answered with every trick; Liam was asked and has not answered."""
     return [AnswerRecord(id=1, standup_id=1, day=date(2026, 11, 30), user_id="U0AYU", status=DONE, step=3,
-                         answers=TRICKS, skip_reason=None, asked_at=at, answered_at=at, reported=False)]
+                         answers=TRICKS, skip_reason=None, asked_at=at, answered_at=at, reported=False),
+            AnswerRecord(id=2, standup_id=1, day=date(2026, 11, 30), user_id="U0LIAM", status=ASKED, step=0,
+                         answers=(), skip_reason=None, asked_at=at, answered_at=None, reported=False)]
 
 
 def members(platform: str, workspace: str) -> dict[str, Member]:

@@ -3,7 +3,9 @@ the middle asks nothing twice and loses nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import timedelta
 
 from bot.core.actions import Action, Edit, Send
 from bot.core.commands import Args
@@ -19,7 +21,9 @@ from storage.repositories import standups as repo
 from storage.repositories.standups import ASKED, DONE, SKIPPED, AnswerRecord, StandupRecord
 
 MAX_ANSWER = 3000
-SKIP_WORDS = ("skip", "lewati", "lewat")
+SKIP_WORDS = frozenset({"skip", "lewati", "skip today", "lewati hari ini"})
+SKIP_REASON = re.compile(r"^(?:skip|lewati)\s*[:\-\u2013]\s*(.+)$", re.IGNORECASE | re.DOTALL)
+OPEN_FOR = timedelta(hours=24)
 SAME_WORDS = frozenset(
     {
         "same",
@@ -36,17 +40,19 @@ SAME_WORDS = frozenset(
 async def reply(ctx: Context, text: str) -> Sequence[Action] | None:
     """None when the member has no standup question open: the message is for someone else."""
     async with ctx.db.read() as s:
-        answer = await repo.open_answer(s, ctx.workspace.id, ctx.member.account.user_id)
+        # A question stays open for a day: a message days later is not taken as an old day's answer.
+        since = ctx.now - OPEN_FOR
+        answer = await repo.open_answer(s, ctx.workspace.id, ctx.member.account.user_id, since)
         standup = await repo.by_id(s, ctx.workspace.id, answer.standup_id) if answer is not None else None
     if answer is None or standup is None or answer.step >= len(standup.questions):
         return None
     said = text.strip()
-    head, _, rest = said.partition(" ")
-    if head.lower() in SKIP_WORDS:
+    # Only `skip`, or `skip: reason`, skips the day: "Skip the migration; the API first" is an answer.
+    reason = SKIP_REASON.match(said)
+    if said.lower().rstrip(".!") in SKIP_WORDS or reason is not None:
+        why = reason.group(1).strip()[:300] if reason else None
         async with ctx.db.session() as s:
-            await repo.save_answer(
-                s, answer.id, status=SKIPPED, skip_reason=rest.strip()[:300] or None, answered_at=ctx.now
-            )
+            await repo.save_answer(s, answer.id, status=SKIPPED, skip_reason=why, answered_at=ctx.now)
         return [ctx.reply(ctx.t("standups.skipped_ok", name=standup.name))]
     if len(said) > MAX_ANSWER:
         return [ctx.fail("standups.too_long", length=len(said), max=MAX_ANSWER)]

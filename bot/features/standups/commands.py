@@ -123,6 +123,8 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Refused:
             setup.mode = TEAM_TIME
             if found is not None and found.status == "found" and found.zone:
                 setup.zone = found.zone
+            elif found is not None:
+                return Refused(part="zone", key="standups.bad_zone", values={"value": value[:40]})
             else:
                 step = 1
         elif word in ("for", "untuk"):
@@ -137,7 +139,7 @@ def _parse_new(ctx: Context, text: str) -> _Setup | Refused:
             setup.member_channels += list(targets.channels)
             step = end - i
         else:
-            return Refused(part="name", key="standups.new_usage")
+            return Refused(part="name", key="standups.unknown_word", values={"value": tokens[i][:40]})
         i += step
     return setup
 
@@ -172,7 +174,7 @@ async def create(
         return Refused(part="name", key="standups.new_usage")
     if parsed.channel is None:
         return Refused(part="channel", key="standups.new_usage")
-    if parsed.mode == TEAM_TIME and parsed.report is not None and parsed.report <= parsed.prompt:
+    if parsed.report is not None and parsed.report <= parsed.prompt:
         return Refused(part="report", key="standups.report_before_prompt")
     zone = parsed.zone or ctx.member.tz or "UTC"
     directory, ref = ctx.services.directory, ctx.workspace.ref

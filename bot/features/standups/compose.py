@@ -153,6 +153,8 @@ def composers(db: Database) -> dict[str, Composer]:
         day = date.fromisoformat(record.occurrence)
         async with db.session() as s:
             answers = await repo.answers_for_day(s, standup.id, day)
+            if not answers and not any(absence(members.get(u), day) for u in standup.members):
+                return None  # nobody was asked that day (set up after it, or paused): no report
             for a in answers:
                 if a.status == DONE:
                     await repo.save_answer(s, a.id, reported=True)
@@ -307,7 +309,7 @@ def _others(
             away.append(f"{name} ({label})")
         elif answer is not None and answer.status == SKIPPED:
             skipped.append(f"{name} ({answer.skip_reason})" if answer.skip_reason else name)
-        elif works_on(standup, member, day):
+        elif answer is not None:  # asked and not answered (someone never asked that day is not listed)
             silent.append(user)
     return away, skipped, silent
 
@@ -321,6 +323,7 @@ def late_answer(
 ) -> Send:
     """An answer finished after the report: it follows the report, in its thread where there is one."""
     locale = normalize_locale(standup.default_locale)
-    head = message_paragraph("standups.late_head", locale, name=Emphasis(text=standup.name))
+    key = "standups.live_head" if standup.report_minute is None else "standups.late_head"
+    head = message_paragraph(key, locale, name=Emphasis(text=standup.name))
     blocks = [head, *answer_blocks(standup, members, answer, locale)]
     return Send(to=channel(standup), content=Content(blocks=tuple(blocks)), thread=thread)
