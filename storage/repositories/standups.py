@@ -276,14 +276,16 @@ async def answer(session: AsyncSession, standup_id: int, day: date, user_id: str
     return None if row is None else _answer(row)
 
 
-async def open_answer(session: AsyncSession, workspace_pk: int, user_id: str) -> AnswerRecord | None:
-    """The member's standup conversation in progress, the most recently asked first."""
+async def open_answer(session: AsyncSession, workspace_pk: int, user_id: str,
+                      since: datetime) -> AnswerRecord | None:
+    """The member's standup conversation in progress (asked since `since`), the most recently asked first."""
     stmt = (
         select(StandupAnswerRow)
         .where(
             StandupAnswerRow.workspace_id == workspace_pk,
             StandupAnswerRow.user_id == user_id,
             StandupAnswerRow.status == ASKED,
+            StandupAnswerRow.asked_at >= since,
         )
         .order_by(StandupAnswerRow.asked_at.desc(), StandupAnswerRow.id.desc())
         .limit(1)
