@@ -14,6 +14,7 @@ from bot.core.actions import Send
 from bot.core.content import Mention
 from storage.models import StandupAnswerRow, StandupRow
 from storage.repositories import deliveries as deliveries_repo
+from storage.repositories import standups as standups_repo
 from storage.session import Database
 from tests.bot.features.deadlines.team import Harness, Teammate, seed_team
 from tests.support import count, snapshot
@@ -192,7 +193,7 @@ async def test_the_form_sets_up_the_same_standup_and_a_refusal_comes_back_beside
     await ayu.run("/standup new")
     [form] = ayu.last
     assert isinstance(form, OpenForm) and [f.key for f in form.fields] == [
-        "name", "channel", "members", "time", "days", "zone", "report", "questions"]
+        "name", "channel", "members", "time", "days", "zone", "report", "questions", "style", "owner"]
     values = {"name": "Ops", "channel": "#ops", "members": "<@liam>", "time": "10:00", "days": "Mon-Fri",
               "zone": "Asia/Jakarta", "report": "09:00"}
     assert h.router is not None
@@ -326,13 +327,16 @@ async def test_new_with_a_name_and_a_channel_opens_the_form_with_them_filled_in(
     initial = {f.key: f.initial for f in form.fields}
     assert initial["name"] == "Daily" and initial["channel"] == "#team"
     assert initial["questions"] is not None and initial["questions"].splitlines()[2].startswith("blocker: ")
-    values = {**{k: v or "" for k, v in initial.items()}, "members": "<@liam>",
-              "questions": "What did you ship?\nchoice: Mood | great | fine\nblocker: Stuck?"}
+    values = {**{k: v or "" for k, v in initial.items()}, "members": "<@liam>", "style": "thread",
+              "owner": "<@ayu>", "questions": "What did you ship?\nchoice: Mood | great | fine\nblocker: Stuck?"}
     assert h.router is not None
     await h.router.handle(FormSubmitted(key="su.form", values=values, **priya._base(None)), priya.caps)  # type: ignore[arg-type]
     await h.advance(timedelta(days=1, hours=16))  # Monday: Liam asked at 09:30 in New York
     liam = h.who("liam")
     assert "(2/3) Mood" in await liam.run("The login page")
+    async with db.read() as session:
+        [made] = await standups_repo.in_workspace(session, 1)
+    assert made.thread_style and made.owner == "ayu"
 
 
 async def test_a_message_days_later_is_not_taken_as_an_old_days_answer(db: Database) -> None:
