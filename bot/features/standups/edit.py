@@ -15,7 +15,7 @@ from bot.core.commands import Args
 from bot.core.context import Context
 from bot.core.identity import Role
 from bot.features.deadlines.create import ensure_members
-from bot.features.deadlines.parse import read_targets, words
+from bot.features.deadlines.parse import read_leads, read_targets, words
 from bot.features.profile.parse import Refusal, parse_days, parse_time_of_day
 from bot.time.zones import lookup_zone
 from storage.repositories import standups as repo
@@ -94,6 +94,15 @@ def _changes(ctx: Context, tokens: list[str]) -> dict[str, Any] | Action:
                 return ctx.fail("standups.bad_questions", example=EXAMPLE_EDIT, max=MAX_QUESTIONS)
             values["questions"] = tuple(q for q in questions if q is not None)
             step = len(tokens) - i
+        elif word in ("nudges", "nudge", "pengingat"):
+            if value.lower() in _OFF:
+                values["nudge_minutes"] = []
+            else:
+                leads = read_leads(value)
+                if leads is None or 0 in leads:
+                    return ctx.fail("standups.bad_nudges", example="/standup edit Daily nudges 2h,30m",
+                                    value=value[:40])
+                values["nudge_minutes"] = list(leads)
         elif word in ("owner", "pemilik"):
             owners = read_targets(value).users
             if len(owners) != 1:

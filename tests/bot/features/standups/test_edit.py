@@ -132,3 +132,16 @@ async def test_thread_style_posts_a_header_and_each_answer_in_its_thread(h: Harn
         report = await deliveries_repo.by_key(s, "standup_report", "su:1", "2026-11-30")
     assert isinstance(reply.action, Send) and report is not None and reply.action.thread == report.message_id
     assert "*Emma* (answered 10:00 GMT)" in reply.text
+
+
+async def test_nudges_are_configurable_and_come_only_to_those_who_have_not_answered(h: Harness) -> None:
+    assert "Changed Daily" in await h.who("priya").run("/standup edit Daily nudges 3h,1h")
+    await h.advance(timedelta(days=1, hours=10))  # Monday 10:00 UTC: Emma asked at 09:30 GMT
+    await h.advance(timedelta(hours=8))  # past 16:00 GMT... the report is at 22:00 UTC (New York's 17:00)
+    await h.advance(timedelta(hours=4))
+    nudges = [s.at for s in h.to("emma") if "gentle reminder" in s.text]
+    assert nudges == []  # 19:00 and 21:00 UTC are outside Emma's 08:30–16:30: no nudge at night
+    liam = [s.at for s in h.to("liam") if "gentle reminder" in s.text]
+    assert [t.hour for t in liam] == [19, 21]  # 14:00 and 16:00 in New York, inside his hours
+    assert "nudge times" in await h.who("priya").run("/standup edit Daily nudges soon")
+    assert "Changed Daily" in await h.who("priya").run("/standup edit Daily nudges off")
