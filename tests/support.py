@@ -17,6 +17,7 @@ from bot.core.events import ActionTriggered, CommandInvoked, MessageReceived
 from bot.core.identity import AccountRef, ConversationKind, ConversationRef
 from bot.core.render_text import render_plain
 from bot.core.router import Router
+from bot.scheduling.dispatcher import Dispatcher
 from storage.models import Base
 from storage.session import Database
 
@@ -103,3 +104,9 @@ async def snapshot(db: Database, *, skip: Sequence[str] = ("processed_events",))
 async def count(db: Database, model: type[Base]) -> int:
     async with db.read() as s:
         return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def drain(dispatcher: Dispatcher) -> None:
+    """Run dispatch passes until nothing more is claimed (retries that became due included)."""
+    while (await dispatcher.run_due()).claimed:
+        continue

@@ -29,6 +29,7 @@ from tests.fakes.discord import (
     interaction_component,
     interaction_modal_submit,
 )
+from tests.support import drain as drain_dispatcher
 
 ASSIGNEE = 1180000000000000301
 WHEN = "2026-12-04 17:00"
@@ -61,8 +62,7 @@ async def add(running: Running) -> dict[str, Any]:
 
 
 async def drain(running: Running) -> None:
-    while (await running.rekan.dispatcher.run_due()).claimed:
-        pass
+    await drain_dispatcher(running.rekan.dispatcher)
 
 
 def dms(running: Running, user_id: int) -> list[dict[str, Any]]:

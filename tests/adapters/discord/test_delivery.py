@@ -24,6 +24,7 @@ from tests.fakes.discord import (
     interaction_command,
     interaction_component,
 )
+from tests.support import drain
 
 CLOSED = 1180000000000000777
 
@@ -61,8 +62,7 @@ async def test_closed_dms_are_recorded_and_reported_to_the_owner(running: Runnin
                                           owner_user_id=str(USER_ID),
                                           action=Send(to=to, content=Content.text("What did you do yesterday?")))],
                       now=clock.now())
-    while (await running.rekan.dispatcher.run_due()).claimed:
-        pass
+    await drain(running.rekan.dispatcher)
     async with running.rekan.db.read() as s:
         [prompt] = await repo.find(s, kind="standup_prompt")
         [summary] = await repo.find(s, kind=MISSED_SUMMARY)

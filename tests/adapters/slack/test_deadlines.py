@@ -22,6 +22,7 @@ from tests.adapters.slack.test_injection import pings, unverbatim
 from tests.fakes.slack import UPLOAD, Call, block_actions_payload, form_payload_body, slash_command_body
 from tests.fakes.slack_api import as_json
 from tests.support import count, snapshot
+from tests.support import drain as drain_dispatcher
 
 WHEN = "2026-12-04 17:00"
 """Friday next week: well after the harness clock, and read the same way in every language and zone."""
@@ -60,8 +61,7 @@ async def team_with_a_manager(running: Running) -> None:
 
 
 async def drain(running: Running) -> None:
-    while (await running.rekan.dispatcher.run_due()).claimed:
-        pass
+    await drain_dispatcher(running.rekan.dispatcher)
 
 
 def dms_to(running: Running, user: str) -> list[Call]:

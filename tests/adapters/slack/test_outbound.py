@@ -14,6 +14,7 @@ from storage.models import WorkspaceRow
 from storage.repositories import deliveries as repo
 from tests.adapters.slack.conftest import TEAM, Running
 from tests.fakes.slack import rate_limited, slack_error
+from tests.support import drain as drain_dispatcher
 
 PEOPLE = ["U0AYU", "U0PRIYA", "U0LIAM"]
 
@@ -36,8 +37,7 @@ async def plan(running: Running, clock: ManualClock, texts: dict[str, str]) -> N
 
 
 async def drain(running: Running) -> None:
-    while (await running.rekan.dispatcher.run_due()).claimed:
-        pass
+    await drain_dispatcher(running.rekan.dispatcher)
 
 
 def posted_texts(running: Running) -> Counter[str]:
