@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings, redact_url
+from bot.features.meetings import cli as meetings_cli
 
 log = logging.getLogger("rekan.cli")
 
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     discord_sub.add_parser("invite-url", help="print the URL that adds Rekan to a server")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=["upgrade", "current"])
+    meetings_cli.add_parser(sub)
     return parser
 
 
@@ -57,6 +59,8 @@ def _configure_logging(settings: Settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "overlap":  # needs no settings, database or logging: a pure computation
+        return meetings_cli.run(args)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
