@@ -23,6 +23,10 @@ from bot.features.deadlines.leaving import member_left
 from bot.features.deadlines.messages import ACT_KEY
 from bot.features.deadlines.source import DeadlineSource
 from bot.features.home.view import home
+from bot.features.meetings import commands as meet_commands
+from bot.features.meetings import polls as meet_polls
+from bot.features.meetings import rotation as meet_rotation
+from bot.features.meetings import spec as meet_spec
 from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
 from bot.features.rekan.commands import rekan_command
@@ -48,6 +52,7 @@ def build_registry() -> CommandRegistry:
     registry.add(profile.TZ)
     registry.add(deadline_commands.DEADLINE)
     registry.add(standup_spec.STANDUP)
+    registry.add(meet_spec.MEET)
     registry.add(rekan_command(registry))
     return registry
 
@@ -66,6 +71,9 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.on_message(standup_reply)
     router.on_form(standup_form.FORM_KEY, standup_form.form_submitted)
     router.on_keyed_form(standup_answer_form.FORM_KEY, standup_answer_form.submitted)
+    router.on_button(meet_polls.POLL_KEY, meet_polls.button)
+    router.on_button(meet_rotation.SERIES_KEY, meet_rotation.picked)
+    router.on_choice(meet_commands.TIME_KEY, meet_commands.time_picked)
     router.on_home(home)
     return router
 

@@ -266,3 +266,46 @@ class StandupAnswerRow(Base):
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     reported: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MeetingSeriesRow(Base):
+    """A recurring meeting of the same people: the inconvenience each has carried, for fair rotation."""
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (UniqueConstraint("workspace_id", "member_key", "minutes"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    member_key: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the sorted member ids: one series per group of people and length."""
+    members: Mapped[list[str]] = mapped_column(JSON)
+    minutes: Mapped[int] = mapped_column(Integer)
+    tally: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """user id → {"minutes": inconvenience carried, "times": meetings outside their hours}."""
+    picks: Mapped[list[Any]] = mapped_column(JSON)
+    """[start (epoch seconds), {user id: minutes}] for each meeting picked, oldest first."""
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MeetingPollRow(Base):
+    """A poll of meeting slots in a channel: votes by member, then the owner's pick."""
+
+    __tablename__ = "meeting_polls"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    conversation_kind: Mapped[str] = mapped_column(String(16))
+    owner_user_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(Integer)
+    slots: Mapped[list[int]] = mapped_column(JSON)
+    members: Mapped[list[str]] = mapped_column(JSON)
+    votes: Mapped[dict[str, list[int]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    picked: Mapped[int | None] = mapped_column(Integer)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
