@@ -81,7 +81,7 @@ def _grid(ctx: Context, g: Group, day: date, shared: Sequence[Span]) -> picture.
     rows += [picture.Row(label=p.name, zone=None, spans=()) for p in g.no_zone]
     now = to_seconds(ctx.now)
     return picture.Grid(start=start, end=end, axis_zone=show.speaker_zone(ctx), rows=tuple(rows),
-                        overlap=tuple(_clip(list(shared), start, end)),
+                        locale=ctx.locale, overlap=tuple(_clip(list(shared), start, end)),
                         now=now if start <= now < end else None)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.features.meetings.overlap import Span, clip, merge, to_datetime
+from bot.i18n import translate
 from bot.time.format import format_minutes_of_day, format_time
 from bot.time.zones import local_now, utc_offset_label, zone_abbreviation
 
@@ -38,7 +39,8 @@ CELL = 1800
 MAX_SECONDS = 25 * 3600
 LABEL_COLUMNS = 9
 FULL, PART, EMPTY, SHARED_FULL, NOW_MARK = "█", "▒", "·", "▓", "▼"
-NO_ZONE, OFF, NONE, SHARED, NOW = "no zone", "off", "none", "shared", "now"
+WORDS = ("no_zone", "off", "none", "shared", "now")
+"""Catalog keys (`meetings.grid_<word>`) of the words the pictures print, in the reader's language."""
 _LOCALE = "en"
 _LABEL_EVERY = 3  # hours between hour labels
 
@@ -81,6 +83,10 @@ class Grid:
     rows: tuple[Row, ...]
     overlap: tuple[Span, ...]
     now: int | None = None
+    locale: str = "en"
+
+    def word(self, name: str) -> str:
+        return translate(f"meetings.grid_{name}", self.locale)
 
 
 # --- shared by both pictures -----------------------------------------------------------------------------
@@ -142,15 +148,15 @@ def _offsets(spans: Sequence[Span], zone: str, fallback: int) -> str:
 def _hours(row: Row, grid: Grid) -> tuple[str, str]:
     """A member's local hours over the grid and their UTC offset: ('09:00–17:00', 'UTC+07:00')."""
     if row.zone is None:
-        return NO_ZONE, ""
+        return grid.word("no_zone"), ""
     spans = _row_spans(row, grid)
-    return _ranges(spans, row.zone) or OFF, _offsets(spans, row.zone, grid.start)
+    return _ranges(spans, row.zone) or grid.word("off"), _offsets(spans, row.zone, grid.start)
 
 
 def _shared_hours(grid: Grid) -> tuple[str, str]:
     """The shared spans in the axis zone and its abbreviation, or ('none', '')."""
     ranges = _ranges(_spans(grid.overlap, grid), grid.axis_zone)
-    return (ranges, _axis_tag(grid)) if ranges else (NONE, "")
+    return (ranges, _axis_tag(grid)) if ranges else (grid.word("none"), "")
 
 
 def _axis_tag(grid: Grid) -> str:
@@ -222,15 +228,15 @@ def text_grid(grid: Grid) -> str:
     cells = _cells(grid)
     lines = [_label(_axis_tag(grid)) + _hour_line(grid)]
     if grid.now is not None and _now_visible(grid):
-        lines.append(_label(NOW) + " " * ((grid.now - grid.start) // CELL) + NOW_MARK)
+        lines.append(_label(grid.word("now")) + " " * ((grid.now - grid.start) // CELL) + NOW_MARK)
     for row in grid.rows:
-        body = NO_ZONE if row.zone is None else _glyphs(_row_spans(row, grid), cells, FULL)
+        body = grid.word("no_zone") if row.zone is None else _glyphs(_row_spans(row, grid), cells, FULL)
         lines.append(_label(row.label) + body)
-    lines.append(_label(SHARED) + _glyphs(_spans(grid.overlap, grid), cells, SHARED_FULL))
+    lines.append(_label(grid.word("shared")) + _glyphs(_spans(grid.overlap, grid), cells, SHARED_FULL))
     lines.append("")
     for row in grid.rows:
         lines.append(_label(row.label) + " ".join(part for part in _hours(row, grid) if part))
-    lines.append(_label(SHARED) + " ".join(part for part in _shared_hours(grid) if part))
+    lines.append(_label(grid.word("shared")) + " ".join(part for part in _shared_hours(grid) if part))
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -336,7 +342,7 @@ def png(grid: Grid) -> bytes:
         _bars(draw, grid, _row_spans(row, grid), row_top(index, count), WORK_COLOUR)
         _draw_row(draw, grid, row_top(index, count), row.label, _hours(row, grid))
     _bars(draw, grid, shared, row_top(count, count), SHARED_COLOUR)
-    _draw_row(draw, grid, row_top(count, count), SHARED, _shared_hours(grid))
+    _draw_row(draw, grid, row_top(count, count), grid.word("shared"), _shared_hours(grid))
     _draw_now(draw, grid, bottom)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
