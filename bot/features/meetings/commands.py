@@ -9,6 +9,7 @@ from bot.core.actions import Action, Choice, Send, Upload, Visibility
 from bot.core.commands import Args
 from bot.core.content import Block, BulletList, CodeBlock, Content, Emphasis, Paragraph, Timestamp
 from bot.core.context import Context, message_paragraph
+from bot.features.deadlines.create import ensure_members
 from bot.features.meetings import picture, show
 from bot.features.meetings.overlap import (
     Schedule,
@@ -141,6 +142,7 @@ async def post_time(ctx: Context, at: datetime, said: str) -> Sequence[Action]:
     """Once, for the channel: a native timestamp each reader sees in their zone, then each member's time."""
     in_channel = await channel_people(ctx, ctx.event.conversation.conversation_id)
     ids = list(dict.fromkeys([ctx.member.account.user_id, *(in_channel or [])]))
+    await ensure_members(ctx, ids[1:])  # channel members Rekan has not met start with their profile's zone
     people = await load(ctx, ids)
     head = message_paragraph("meetings.time_head", ctx.locale, said=Emphasis(text=said or format_instant(
         at, show.speaker_zone(ctx), ctx.locale, with_utc=False)), who=ctx.member.display_name,
