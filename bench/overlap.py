@@ -10,8 +10,8 @@ Figures, for k = all 200 and for k = `--k` (a K-of-N whose answer is not empty):
 
 - `engine_first_call_ms`: the very first `overlap()` call in the process (k = all): the engine's caches
   are empty and the 40 zone files are not loaded yet. One sample, so it carries the machine's jitter.
-- `engine_ms.cold`: the median of `--repeats` calls, each right after `_offset.cache_clear()` and
-  `_transition.cache_clear()` (the zone objects stay loaded, as in a running bot): the cost of a window
+- `engine_ms.cold`: the median of `--repeats` calls, each right after clearing `_offset`, `_pieces` and
+  `_transition` (the zone objects stay loaded, as in a running bot): the cost of a window
   the engine has not seen. `cold_max` is the slowest of them.
 - `engine_ms.warm`: the median of `--repeats` calls with the caches filled.
 - `brute_ms`: one run of `reference.brute_force` on the same team, window and k (200 people × 43,200
@@ -179,6 +179,7 @@ def _timed_overlap(schedules: Sequence[Schedule], window: Sequence[Span],
 def _clear_caches() -> None:
     engine._offset.cache_clear()
     engine._transition.cache_clear()
+    engine._pieces.cache_clear()
 
 
 def bench_engine(schedules: Sequence[Schedule], window: Sequence[Span], k: int, repeats: int) -> Run:

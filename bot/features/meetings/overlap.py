@@ -64,6 +64,12 @@ def _transition(zone: str, before: int, after: int) -> int:
 
 def offset_pieces(zone: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
     """`(start, end, offset)` stretches covering `[lo, hi)`, split at every clock change."""
+    return list(_pieces(zone, lo, hi))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(zone: str, lo: int, hi: int) -> tuple[tuple[int, int, int], ...]:
+    """Cached: the members of one zone over one window share their pieces."""
     pieces: list[tuple[int, int, int]] = []
     grid = lo - lo % _STEP
     start, current = lo, _offset(zone, grid)
@@ -79,7 +85,7 @@ def offset_pieces(zone: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
             current = following
         grid += _STEP
     pieces.append((start, hi, current))
-    return pieces
+    return tuple(pieces)
 
 
 def wall_to_utc(pieces: Sequence[tuple[int, int, int]], wall_lo: int, wall_hi: int) -> list[Span]:
