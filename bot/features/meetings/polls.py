@@ -32,6 +32,8 @@ EXAMPLE_POLL = '/meet poll 30m @ayu @liam within next week "Sprint review"'
 EXAMPLE_VOTE = "/meet vote 12 2"
 EXAMPLE_PICK = "/meet pick 12 2"
 POLL_KEY = "meet.poll"
+POLL_SLOTS = 4
+"""Four times and the owner's Pick are five buttons: both platforms show more than five as a menu."""
 PRODID = "-//Rekan//Meetings//EN"
 
 
@@ -45,7 +47,7 @@ async def poll_command(ctx: Context, args: Args) -> Sequence[Action]:
     series = await series_of(ctx, g, minutes) if g.args.weekly else None
     burden = {user: b.minutes for user, b in series.tally.items()} if series else None
     slots = rank(g.schedules, suggest_window(ctx, g), minutes, at_least=g.k if g.args.at_least else 1,
-                 burden=burden)
+                 burden=burden, limit=POLL_SLOTS)
     if not slots:
         return [ctx.fail("meetings.no_slots", example=EXAMPLE_POLL, k=g.k, count=len(g.people))]
     title = g.args.title or ctx.t("meetings.poll_default_title")
