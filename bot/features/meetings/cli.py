@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.features.meetings.overlap import Overlap, day_window, overlap, to_datetime
-from bot.features.meetings.teamfile import TeamFileError, read_team
+from bot.features.meetings.teamfile import TeamFileError, calendar_date, read_team
 from bot.time.zones import get_zone, is_valid_zone
 
 BAD_INPUT = 2
@@ -36,15 +36,14 @@ class _Refused(Exception):
 
 
 def _day(text: str, flag: str) -> date:
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
+    found = calendar_date(text)
+    if found is not None:
+        return found
     raise _Refused(f"{flag} must be a date YYYY-MM-DD, such as 2026-06-01, not {text!r}")
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr  # looked up per call: a redirect in effect now counts
     try:
         result = _compute(args)
     except (_Refused, TeamFileError) as exc:

@@ -18,7 +18,8 @@ from bot.features.meetings.overlap import Schedule
 from bot.features.profile.parse import DAY_NAMES
 from bot.time.zones import is_valid_zone
 
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 MAX_MEMBERS = 10_000
 
 
@@ -84,7 +85,7 @@ def _required(item: dict[str, Any], key: str, where: _Where) -> Any:
 
 
 def _clock(value: Any, key: str, where: _Where, *, allow_24: bool) -> int:
-    match = _CLOCK.match(value) if isinstance(value, str) else None
+    match = _CLOCK.fullmatch(value) if isinstance(value, str) else None
     hour, minute = (int(match.group(1)), int(match.group(2))) if match else (-1, -1)
     valid = 0 <= minute < 60 and (0 <= hour < 24 or (allow_24 and hour == 24 and minute == 0))
     if not valid:
@@ -105,15 +106,22 @@ def _workdays(value: Any, where: _Where) -> frozenset[int]:
     return frozenset(days)
 
 
+def calendar_date(text: str) -> date | None:
+    """`YYYY-MM-DD` and nothing else: `date.fromisoformat` also takes week dates like `2026-W23-1`."""
+    if _DATE.fullmatch(text) is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _days_off(value: Any, where: _Where) -> tuple[DayOff, ...]:
     if not isinstance(value, list):
         raise TeamFileError(f'{where}: "days_off" must be a list of dates such as ["2026-12-25"]')
     found: list[DayOff] = []
     for text in value:
-        try:
-            day = date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
-        except ValueError:
-            day = None
+        day = calendar_date(text) if isinstance(text, str) else None
         if day is None:
             raise TeamFileError(f'{where}: {text!r} in "days_off" is not a date YYYY-MM-DD')
         found.append(DayOff(start=day, end=day))
