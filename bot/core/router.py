@@ -214,7 +214,7 @@ class Router:
                     ctx.workspace.id,
                     action,
                     ctx.now,
-                    render_plain(action.prompt),
+                    render_plain(action.prompt, ctx.member.tz or "UTC", ctx.locale),
                     asked=ctx.member.account.user_id,
                 )
                 out.append(action)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -61,6 +61,12 @@ def member_key(members: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(members))).encode()).hexdigest()
 
 
+def _week(start: int) -> tuple[int, int]:
+    """ISO (year, week) of an instant in UTC: which week's meeting a pick is."""
+    iso = datetime.fromtimestamp(start, UTC).isocalendar()
+    return iso.year, iso.week
+
+
 def _series(row: MeetingSeriesRow) -> SeriesRecord:
     tally = {user: Burden(minutes=int(v.get("minutes", 0)), times=int(v.get("times", 0)))
              for user, v in row.tally.items()}
@@ -77,13 +83,25 @@ def _poll(row: MeetingPollRow) -> PollRecord:
                       status=row.status, picked=row.picked, series_id=row.series_id)
 
 
+async def _series_row(session: AsyncSession, workspace_pk: int, members: Sequence[str],
+                      minutes: int) -> MeetingSeriesRow | None:
+    return await session.scalar(select(MeetingSeriesRow).where(
+        MeetingSeriesRow.workspace_id == workspace_pk, MeetingSeriesRow.member_key == member_key(members),
+        MeetingSeriesRow.minutes == minutes))
+
+
+async def find_series(session: AsyncSession, workspace_pk: int, members: Sequence[str],
+                      minutes: int) -> SeriesRecord | None:
+    """The series of these people and this length, if one was started; nothing is created."""
+    found = await _series_row(session, workspace_pk, members, minutes)
+    return None if found is None else _series(found)
+
+
 async def series_for(session: AsyncSession, workspace_pk: int, members: Sequence[str], minutes: int,
                      *, by: str, now: datetime) -> SeriesRecord:
     """The series of these people and this length, created on first use."""
     key = member_key(members)
-    found = await session.scalar(select(MeetingSeriesRow).where(
-        MeetingSeriesRow.workspace_id == workspace_pk, MeetingSeriesRow.member_key == key,
-        MeetingSeriesRow.minutes == minutes))
+    found = await _series_row(session, workspace_pk, members, minutes)
     if found is None:
         found = MeetingSeriesRow(workspace_id=workspace_pk, member_key=key, members=sorted(set(members)),
                                  minutes=minutes, tally={}, picks=[], created_by=by, created_at=now,
@@ -100,19 +118,23 @@ async def series_by_id(session: AsyncSession, workspace_pk: int, series_id: int)
 
 async def record_pick(session: AsyncSession, workspace_pk: int, series_id: int, start: int,
                       cost: Mapping[str, int], *, now: datetime) -> SeriesRecord | None:
-    """Add one meeting's inconvenience to the tally (once per start time: a second pick is ignored)."""
+    """Add one meeting's inconvenience to the tally: one meeting a week, so a second pick in the same
+    (UTC, ISO) week replaces the first, and the same pick again changes nothing."""
     row = await session.get(MeetingSeriesRow, series_id, with_for_update=True)
     if row is None or row.workspace_id != workspace_pk:
         return None
     if any(int(s) == start for s, _ in row.picks):
         return _series(row)
+    week = _week(start)
+    replaced = [p for p in row.picks if _week(int(p[0])) == week]
     tally: dict[str, Any] = {u: dict(v) for u, v in row.tally.items()}
-    for user, minutes in cost.items():
-        entry = tally.setdefault(user, {"minutes": 0, "times": 0})
-        entry["minutes"] += minutes
-        entry["times"] += 1 if minutes > 0 else 0
+    for changes, sign in [*((p[1], -1) for p in replaced), (cost, 1)]:
+        for user, minutes in changes.items():
+            entry = tally.setdefault(user, {"minutes": 0, "times": 0})
+            entry["minutes"] += sign * int(minutes)
+            entry["times"] += sign if int(minutes) > 0 else 0
     row.tally = tally
-    row.picks = [*row.picks, [start, dict(cost)]]
+    row.picks = [*(p for p in row.picks if _week(int(p[0])) != week), [start, dict(cost)]]
     row.updated_at = now
     await session.flush()
     return _series(row)

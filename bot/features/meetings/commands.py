@@ -21,12 +21,13 @@ from bot.features.meetings.overlap import (
     working_spans,
 )
 from bot.features.meetings.people import channel_people, load
-from bot.features.meetings.request import Group, group, notes, slot_lines, suggest_window
+from bot.features.meetings.request import Group, group, no_slots, notes, slot_lines, suggest_window
 from bot.features.meetings.rotation import weekly
 from bot.features.meetings.slots import rank
 from bot.time.format import format_date, format_duration, format_instant
 from bot.time.reading import Reading, read_time
 from bot.time.workhours import WorkState, work_state
+from bot.time.zones import get_zone
 
 EXAMPLE_OVERLAP = "/meet overlap @ayu @liam on Friday"
 EXAMPLE_SUGGEST = "/meet suggest 30m @ayu @liam within next week"
@@ -107,7 +108,7 @@ async def suggest_command(ctx: Context, args: Args) -> Sequence[Action]:
         return await weekly(ctx, g, minutes, suggest_window(ctx, g))
     slots = rank(g.schedules, suggest_window(ctx, g), minutes, at_least=g.k if g.args.at_least else 1)
     if not slots:
-        return [ctx.fail("meetings.no_slots", example=EXAMPLE_SUGGEST, k=g.k, count=len(g.people))]
+        return [no_slots(ctx, g, EXAMPLE_SUGGEST)]
     head = message_paragraph("meetings.suggest_head", ctx.locale, names=show.names(g.people),
                              length=format_duration(timedelta(minutes=minutes), ctx.locale))
     blocks: tuple[Block, ...] = (head, slot_lines(ctx, g, slots), *notes(ctx, g))
@@ -153,7 +154,10 @@ async def post_time(ctx: Context, at: datetime, said: str) -> Sequence[Action]:
             lines.append(message_paragraph("meetings.time_no_zone", ctx.locale, name=p.name))
             continue
         local = format_instant(at, p.zone, ctx.locale, with_utc=False)
-        outside = work_state(p.hours, p.member.days_off, p.zone, at) is not WorkState.WORKING
+        day = at.astimezone(get_zone(p.zone)).date()
+        schedule = p.schedule(day, day)  # their days off and their country's public holidays
+        days_off = schedule.days_off if schedule else p.member.days_off
+        outside = work_state(p.hours, days_off, p.zone, at) is not WorkState.WORKING
         key = "meetings.time_member_outside" if outside else "meetings.time_member"
         lines.append(message_paragraph(key, ctx.locale, name=p.name, zone=p.zone, local=local))
     blocks: tuple[Paragraph | BulletList, ...] = (head, BulletList(items=tuple(lines)))

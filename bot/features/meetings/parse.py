@@ -16,6 +16,7 @@ from bot.time.phrases.vocab import normalise
 
 MAX_RANGE_DAYS = 31
 MAX_MINUTES = 8 * 60
+MIN_MINUTES = 5
 
 _AT_LEAST = re.compile(r"\b(?:at least|min(?:imal|imum)?|paling sedikit|setidaknya)\s+(\d{1,4})"
                        r"(?:\s+(?:of|dari)\s+\d{1,4})?\b", re.IGNORECASE)
@@ -60,12 +61,23 @@ def parse_minutes(word: str) -> int | None:
     """`30m`, `1h`, `1h30m`, `90min`, `1 jam`, `45 menit` → minutes; None when it is not a length."""
     text = word.strip().lower()
     if text.isdigit():
-        return int(text) if 0 < int(text) <= MAX_MINUTES else None
+        return int(text) if MIN_MINUTES <= int(text) <= MAX_MINUTES else None
     match = _DURATION.match(text)
     if match is None or not (match.group(1) or match.group(2)):
         return None
     minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
-    return minutes if 0 < minutes <= MAX_MINUTES else None
+    return minutes if MIN_MINUTES <= minutes <= MAX_MINUTES else None
+
+
+def _take_length(text: str) -> tuple[int | None, str, str]:
+    """The meeting length at the start (`30m`, `1 jam`, `1 hour 30 minutes`), what it said, and the rest."""
+    words = text.split()
+    for count in range(min(4, len(words)), 0, -1):
+        said = " ".join(words[:count])
+        minutes = parse_minutes(said)
+        if minutes is not None:
+            return minutes, said, " ".join(words[count:])
+    return None, words[0] if words else "", " ".join(words[1:])
 
 
 def _range(text: str, today: date, lang: str) -> Days | Problem:
@@ -80,7 +92,9 @@ def _range(text: str, today: date, lang: str) -> Days | Problem:
         return Days(first=monday + timedelta(days=7), last=monday + timedelta(days=13))
     if (count := _COUNT.match(phrase)) is not None:
         n = int(count.group(1)) * (1 if count.group(2).startswith(("day", "hari")) else 7)
-        if not 1 <= n <= MAX_RANGE_DAYS:
+        if n < 1:
+            return Problem(key="meetings.bad_day", values={"value": text.strip()[:40]})
+        if n > MAX_RANGE_DAYS:
             return Problem(key="meetings.range_too_long", values={"max": MAX_RANGE_DAYS})
         return Days(first=today, last=today + timedelta(days=n - 1))
     found = read_day(phrase, today, lang)
@@ -115,10 +129,11 @@ def parse_meet(text: str, *, today: date, lang: str, wants_minutes: bool) -> Mee
         at_least, text = int(match.group(1)), text[: match.start()] + " " + text[match.end():]
     minutes = None
     if wants_minutes:
-        head, _, text = text.strip().partition(" ")
-        minutes = parse_minutes(head)
+        minutes, said, text = _take_length(text)
+        if not said:
+            return Problem(key="meetings.length_missing")
         if minutes is None:
-            return Problem(key="meetings.bad_length", values={"value": head[:20], "max": MAX_MINUTES // 60})
+            return Problem(key="meetings.bad_length", values={"value": said[:20], "max": MAX_MINUTES // 60})
     people, phrase = _split_range(text.strip())
     days = None
     if phrase is not None:

@@ -56,25 +56,31 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-async def _ids(ctx: Context, targets: Targets) -> list[str] | Send:
+def _here(ctx: Context, targets: Targets) -> bool:
+    """No one named: the people where the command was typed (a channel; in the shell, everyone)."""
+    named = targets.users or targets.roles or targets.channels or targets.myself
+    in_channel = ctx.event.conversation.kind is ConversationKind.CHANNEL
+    return not named and (in_channel or ctx.event.platform == "shell")
+
+
+async def _ids(ctx: Context, targets: Targets, example: str) -> list[str] | Send:
     me = ctx.member.account.user_id
     ids: list[str] = [me]
     ids += targets.users
     for role in targets.roles:
         if role == ctx.workspace.ref.workspace_id:  # Discord's @everyone role has the guild's id
-            return ctx.fail("meetings.role_everyone", example="/meet overlap @ayu @liam")
+            return ctx.fail("meetings.role_everyone", example=example)
         found = await ctx.services.directory.group_members(ctx.workspace.ref, role)
         if found is None:
-            return ctx.fail("meetings.roles_unavailable", example="/meet overlap @ayu @liam")
+            return ctx.fail("meetings.roles_unavailable", example=example)
         ids += found
     channels = list(targets.channels)
-    if not targets.users and not targets.roles and not channels and ctx.event.conversation.kind is (
-            ConversationKind.CHANNEL):
+    if _here(ctx, targets):
         channels.append(ctx.event.conversation.conversation_id)
     for channel in channels:
         in_channel = await channel_people(ctx, channel)
         if in_channel is None:
-            return ctx.fail("meetings.channel_unknown", example="/meet overlap @ayu @liam")
+            return ctx.fail("meetings.channel_unknown", example=example)
         ids += in_channel
     return list(dict.fromkeys(ids))
 
@@ -90,17 +96,16 @@ async def channel_people(ctx: Context, channel: str) -> list[str] | None:
         return [row.user_id for row in await members_repo.list_members(s, ctx.workspace.id)]
 
 
-async def attendees(ctx: Context, targets: Targets) -> list[Attendee] | Send:
+async def attendees(ctx: Context, targets: Targets, example: str) -> list[Attendee] | Send:
     """The speaker and the people named, loaded with their zones, hours and days off."""
-    ids = await _ids(ctx, targets)
+    ids = await _ids(ctx, targets, example)
     if isinstance(ids, Send):
         return ids
     if len(ids) > MAX_PEOPLE:
-        return ctx.fail("meetings.too_many", example="/meet overlap @ayu @liam", count=len(ids),
-                        max=MAX_PEOPLE)
+        return ctx.fail("meetings.too_many", example=example, count=len(ids), max=MAX_PEOPLE)
     missing = await ensure_members(ctx, [u for u in ids if u != ctx.member.account.user_id])
     if missing:
-        return ctx.fail("meetings.unknown_member", example="/meet overlap @ayu @liam", value="@" + missing[0])
+        return ctx.fail("meetings.unknown_member", example=example, value="@" + missing[0])
     return await load(ctx, ids)
 
 

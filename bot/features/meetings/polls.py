@@ -20,8 +20,8 @@ from bot.core.identity import ConversationKind, ConversationRef
 from bot.features.meetings import show
 from bot.features.meetings.overlap import to_datetime
 from bot.features.meetings.people import Attendee, load
-from bot.features.meetings.request import group, notes, public_ask, slot_lines, suggest_window
-from bot.features.meetings.rotation import record, series_of
+from bot.features.meetings.request import group, no_slots, notes, public_ask, slot_lines, suggest_window
+from bot.features.meetings.rotation import burden_of, record, series_of
 from bot.features.meetings.slots import rank
 from bot.time.format import format_duration, format_instant
 from bot.time.zones import get_zone
@@ -44,12 +44,12 @@ async def poll_command(ctx: Context, args: Args) -> Sequence[Action]:
     if len(g.people) < 2:
         return [ctx.reply(Content(blocks=(*notes(ctx, g), *ctx.tc("meetings.need_zones").blocks)))]
     minutes = g.args.minutes or 30
-    series = await series_of(ctx, g, minutes) if g.args.weekly else None
-    burden = {user: b.minutes for user, b in series.tally.items()} if series else None
+    burden = await burden_of(ctx, g, minutes) if g.args.weekly else None
     slots = rank(g.schedules, suggest_window(ctx, g), minutes, at_least=g.k if g.args.at_least else 1,
                  burden=burden, limit=POLL_SLOTS)
     if not slots:
-        return [ctx.fail("meetings.no_slots", example=EXAMPLE_POLL, k=g.k, count=len(g.people))]
+        return [no_slots(ctx, g, EXAMPLE_POLL)]
+    series = await series_of(ctx, g, minutes) if g.args.weekly else None
     title = g.args.title or ctx.t("meetings.poll_default_title")
     async with ctx.db.session() as s:
         poll = await repo.insert_poll(s, ctx.workspace.id, conversation=ctx.event.conversation,

@@ -43,7 +43,7 @@ async def group(ctx: Context, args: Args, *, wants_minutes: bool, example: str) 
                         wants_minutes=wants_minutes)
     if isinstance(parsed, Problem):
         return problem(ctx, parsed, example)
-    found = await attendees(ctx, parsed.targets)
+    found = await attendees(ctx, parsed.targets, example)
     if isinstance(found, Send):
         return found
     first = parsed.days.first if parsed.days else show.local_today(ctx)
@@ -118,3 +118,10 @@ def public_ask(ctx: Context, content: Content, choices: Sequence[Choice], key: s
     return AskChoice(to=ctx.event.conversation, prompt=content, choices=tuple(choices), key=key,
                      visibility=Visibility.PUBLIC, reply_handle=ctx.event.reply_handle)
 
+
+
+def no_slots(ctx: Context, g: Group, example: str) -> Send:
+    """Nothing to offer: with `at least K` say so; otherwise no one at all is in working hours then."""
+    if g.args.at_least is not None:
+        return ctx.fail("meetings.no_slots", example=example, k=g.k, count=len(g.people))
+    return ctx.fail("meetings.no_slots_any", example=example)

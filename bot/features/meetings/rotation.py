@@ -16,7 +16,7 @@ from bot.core.context import Context, message_paragraph
 from bot.features.meetings import show
 from bot.features.meetings.overlap import Span, to_datetime
 from bot.features.meetings.people import Attendee, load
-from bot.features.meetings.request import Group, pick_choices, public_ask, slot_lines
+from bot.features.meetings.request import Group, no_slots, pick_choices, public_ask, slot_lines
 from bot.features.meetings.slots import cost_at, rank
 from bot.time.format import format_duration, format_instant
 from storage.repositories import meetings as repo
@@ -39,19 +39,26 @@ def tally_line(ctx: Context, people: Sequence[Attendee], tally: Mapping[str, Bur
     return Paragraph(inlines=(Text(text=ctx.t("meetings.tally_head") + " " + " · ".join(parts)),))
 
 
+async def burden_of(ctx: Context, g: Group, minutes: int) -> dict[str, int]:
+    """Minutes each member carried so far in this group's recurring meeting (none before the first)."""
+    async with ctx.db.read() as s:
+        found = await repo.find_series(s, ctx.workspace.id, [p.user_id for p in g.people], minutes)
+    return {} if found is None else {user: b.minutes for user, b in found.tally.items()}
+
+
 async def series_of(ctx: Context, g: Group, minutes: int) -> SeriesRecord:
+    """The group's series, started now if this is its first meeting (only once there are slots to offer)."""
     async with ctx.db.session() as s:
         return await repo.series_for(s, ctx.workspace.id, [p.user_id for p in g.people], minutes,
                                      by=ctx.member.account.user_id, now=ctx.now)
 
 
 async def weekly(ctx: Context, g: Group, minutes: int, window: Span) -> Sequence[Action]:
-    series = await series_of(ctx, g, minutes)
-    burden = {user: b.minutes for user, b in series.tally.items()}
-    slots = rank(g.schedules, window, minutes, at_least=g.k if g.args.at_least else 1, burden=burden)
+    slots = rank(g.schedules, window, minutes, at_least=g.k if g.args.at_least else 1,
+                 burden=await burden_of(ctx, g, minutes))
     if not slots:
-        return [ctx.fail("meetings.no_slots", example="/meet suggest 30m @ayu @liam weekly", k=g.k,
-                         count=len(g.people))]
+        return [no_slots(ctx, g, "/meet suggest 30m @ayu @liam weekly")]
+    series = await series_of(ctx, g, minutes)
     head = message_paragraph("meetings.weekly_head", ctx.locale, names=show.names(g.people),
                              length=format_duration(timedelta(minutes=minutes), ctx.locale))
     blocks = (head, slot_lines(ctx, g, slots), tally_line(ctx, g.people, series.tally),

@@ -23,6 +23,8 @@ MAX_RESULTS = 5
 PER_DAY = 2
 """At most this many suggestions start on one UTC day, so the list offers real alternatives."""
 _FAR = 7 * DAY
+"""Working hours are looked for this far either side of a slot; beyond that the reach is capped (a member
+on a two-week vacation is as far from their working hours as a week)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,7 +58,8 @@ class _Person:
 
 
 def _person(schedule: Schedule, lo: int, hi: int) -> _Person:
-    spans = [(-_FAR, -_FAR + 1), *working_spans(schedule, lo - DAY, hi + DAY), (hi + _FAR, hi + _FAR + 1)]
+    spans = [(lo - 2 * _FAR, lo - 2 * _FAR + 1), *working_spans(schedule, lo - _FAR, hi + _FAR),
+             (hi + 2 * _FAR, hi + 2 * _FAR + 1)]
     return _Person(name=schedule.name, spans=spans, starts=[s for s, _ in spans])
 
 

@@ -11,8 +11,6 @@ import io
 import re
 from collections.abc import Sequence
 
-import pytest
-
 from adapters.shell.adapter import ShellAdapter
 from bot.app import Rekan
 from bot.clock import ManualClock
@@ -124,10 +122,6 @@ async def test_an_english_speaker_sees_english_and_their_own_clock(db: Database,
     assert first.startswith("1. Friday, 4 December 2026, 09:00 EST (14:00 UTC) — 3 of 3 in working hours: ")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: in the shell every line is a DM, and people._ids only takes the "
-                                       "conversation's members for a CHANNEL, so bare `/meet overlap`, "
-                                       "`/meet suggest 30m` and `/meet poll 30m` answer “Sebutkan paling sedikit "
-                                       "satu orang lain…” although the shell can name no channel to run them in")
 async def test_the_bare_commands_of_the_issue_cover_the_whole_demo_team(db: Database, clock: ManualClock) -> None:
     _, overlap, suggest, poll = await shell_session(db, clock, [START, "/meet overlap", "/meet suggest 30m",
                                                                 "/meet poll 30m"])
@@ -136,9 +130,6 @@ async def test_the_bare_commands_of_the_issue_cover_the_whole_demo_team(db: Data
     assert poll.startswith("Jajak 1: Rapat, 30 menit, dibuat oleh Ayu.")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a poll shown again as a pending question (`/as ayu`) is the text "
-                                       "stored by router.prepare → render_plain(prompt) with the default UTC "
-                                       "zone and English, so Ayu sees “Tuesday, 1 December 2026, 09:30 UTC”")
 async def test_a_poll_waiting_for_its_owner_is_shown_again_in_her_zone_and_language(
         db: Database, clock: ManualClock) -> None:
     *_, again = await shell_session(db, clock, [START, "/meet poll 30m #team", "/as liam", "/as ayu"])

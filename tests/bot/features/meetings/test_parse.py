@@ -75,9 +75,6 @@ def test_a_bad_length_is_reported_with_the_word_and_the_limit(text: str) -> None
     assert found.values == {"value": text.split()[0], "max": 8}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse_meet takes only the first word as the length, so the "
-                                       "`1 jam` / `45 menit` / `30 min` that parse_minutes accepts fail as "
-                                       "an unknown word `jam`/`menit`/`min`")
 @pytest.mark.parametrize(("text", "minutes"), [("1 jam <@liam>", 60), ("45 menit <@liam>", 45),
                                                ("30 min <@liam>", 30)])
 def test_a_length_written_with_a_space_is_read_in_a_command(text: str, minutes: int) -> None:
@@ -128,8 +125,6 @@ def test_a_range_longer_than_a_month_is_refused(text: str) -> None:
     assert problem(text) == Problem(key="meetings.range_too_long", values={"max": MAX_RANGE_DAYS})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `within 0 days` is answered with range_too_long (“That is too "
-                                       "many days; at most 31.”), which is wrong for zero days")
 def test_zero_days_is_not_called_too_many() -> None:
     assert problem("<@liam> within 0 days").key != "meetings.range_too_long"
 

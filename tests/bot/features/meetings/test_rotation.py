@@ -160,9 +160,6 @@ def slot_lines(speaker: Speaker) -> list[str]:
     return [x for x in text_of(speaker.last).splitlines() if re.match(r"[1-5]\. \w+day, \d", x)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rotation.weekly (and poll_command) create the series row before "
-                                       "ranking, so a weekly request refused with “No time in that range…” "
-                                       "still stores an empty series")
 async def test_a_weekly_request_with_no_slots_stores_nothing(router: Router, clock: ManualClock,
                                                              db: Database) -> None:
     emma = who(router, clock, "emma")
