@@ -82,7 +82,8 @@ def _text(result: Overlap, zone: str) -> str:
     if not result.spans:
         return "No shared working hours in that window.\n"
     tz = get_zone(zone)
-    lines = [f"Shared working hours (at least {result.k} of {len(result.per_person)}), UTC and {zone}:"]
+    where = "UTC" if zone == "UTC" else f"UTC and {zone}"
+    lines = [f"Shared working hours (at least {result.k} of {len(result.per_person)}), {where}:"]
     for lo, hi in result.spans:
         start, end = to_datetime(lo), to_datetime(hi)
         local = f"{start.astimezone(tz):%a %Y-%m-%d %H:%M} – {end.astimezone(tz):%a %Y-%m-%d %H:%M}"

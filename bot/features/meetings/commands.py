@@ -71,7 +71,8 @@ async def overlap_command(ctx: Context, args: Args) -> Sequence[Action]:
     if ctx.caps.files:
         actions.append(Upload(to=ctx.event.conversation, filename=f"overlap-{pictured.isoformat()}.png",
                               data=picture.png(grid), mime_type="image/png",
-                              comment=ctx.tc("meetings.picture_comment",
+                              comment=ctx.tc("meetings.picture_comment" if grid.now is not None
+                                             else "meetings.picture_comment_day",
                                              day=format_date(pictured, ctx.locale))))
     return actions
 
@@ -145,9 +146,12 @@ async def post_time(ctx: Context, at: datetime, said: str) -> Sequence[Action]:
     ids = list(dict.fromkeys([ctx.member.account.user_id, *(in_channel or [])]))
     await ensure_members(ctx, ids[1:])  # channel members Rekan has not met start with their profile's zone
     people = await load(ctx, ids)
-    head = message_paragraph("meetings.time_head", ctx.locale, said=Emphasis(text=said or format_instant(
-        at, show.speaker_zone(ctx), ctx.locale, with_utc=False)), who=ctx.member.display_name,
-        when=Timestamp(instant=at))
+    if said:
+        head = message_paragraph("meetings.time_head", ctx.locale, said=Emphasis(text=said),
+                                 who=ctx.member.display_name, when=Timestamp(instant=at))
+    else:  # picked from the readings of an ambiguous phrase
+        head = message_paragraph("meetings.time_head_picked", ctx.locale, who=ctx.member.display_name,
+                                 when=Timestamp(instant=at))
     lines = []
     for p in people[:show.SHOWN_NAMES * 4]:
         if p.zone is None:

@@ -41,7 +41,6 @@ LABEL_COLUMNS = 9
 FULL, PART, EMPTY, SHARED_FULL, NOW_MARK = "█", "▒", "·", "▓", "▼"
 WORDS = ("no_zone", "off", "none", "shared", "now")
 """Catalog keys (`meetings.grid_<word>`) of the words the pictures print, in the reader's language."""
-_LOCALE = "en"
 _LABEL_EVERY = 3  # hours between hour labels
 
 WIDTH = 900
@@ -122,17 +121,26 @@ def _hour_marks(grid: Grid) -> list[tuple[int, int]]:
     return marks
 
 
-def _clock(t: int, zone: str, *, end: bool = False) -> str:
+def _clock(t: int, zone: str, locale: str, *, end: bool = False) -> str:
     """Wall-clock time of t in zone; an end at midnight is '24:00'."""
-    text = format_time(to_datetime(t), zone, _LOCALE)
+    text = format_time(to_datetime(t), zone, locale)
     if end and local_now(zone, to_datetime(t)).time().isoformat() == "00:00:00":
-        return format_minutes_of_day(24 * 60, _LOCALE)
+        return format_minutes_of_day(24 * 60, locale)
     return text
 
 
-def _ranges(spans: Sequence[Span], zone: str) -> str:
-    """'09:00–17:00, 21:00–24:00' in zone."""
-    return ", ".join(f"{_clock(lo, zone)}–{_clock(hi, zone, end=True)}" for lo, hi in spans)
+def _ranges(spans: Sequence[Span], zone: str, locale: str) -> str:
+    """'09:00–17:00, 21:00–24:00' in zone, by time of day: a shift that the grid's midnight cuts in two
+    (the end of yesterday's and the start of today's) reads as the one daily pattern it is."""
+    parts = sorted((local_now(zone, to_datetime(lo)).time(), _clock(lo, zone, locale),
+                    _clock(hi, zone, locale, end=True)) for lo, hi in spans)
+    merged: list[tuple[str, str]] = []
+    for _, start, end in parts:
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return ", ".join(f"{start}–{end}" for start, end in merged)
 
 
 def _offsets(spans: Sequence[Span], zone: str, fallback: int) -> str:
@@ -150,12 +158,12 @@ def _hours(row: Row, grid: Grid) -> tuple[str, str]:
     if row.zone is None:
         return grid.word("no_zone"), ""
     spans = _row_spans(row, grid)
-    return _ranges(spans, row.zone) or grid.word("off"), _offsets(spans, row.zone, grid.start)
+    return _ranges(spans, row.zone, grid.locale) or grid.word("off"), _offsets(spans, row.zone, grid.start)
 
 
 def _shared_hours(grid: Grid) -> tuple[str, str]:
     """The shared spans in the axis zone and its abbreviation, or ('none', '')."""
-    ranges = _ranges(_spans(grid.overlap, grid), grid.axis_zone)
+    ranges = _ranges(_spans(grid.overlap, grid), grid.axis_zone, grid.locale)
     return (ranges, _axis_tag(grid)) if ranges else (grid.word("none"), "")
 
 

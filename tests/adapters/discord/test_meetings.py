@@ -41,8 +41,7 @@ ZONES = {AYU: "Asia/Jakarta", PRIYA: "Asia/Kolkata", LIAM: "America/New_York", L
          EVERYONE: "Asia/Singapore", HERE: "Australia/Sydney"}
 NO_PINGS = {"parse": [], "users": [], "roles": [], "replied_user": False}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PICTURE_COMMENT = ("Working hours on Monday, 30 November 2026: the highlighted band is the shared time; "
-                   "the line is now.")
+PICTURE_COMMENT = "Working hours on Monday, 30 November 2026: the highlighted band is the shared time."
 FRIDAY_3PM_IN_JAKARTA = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
 TUESDAY_SLOT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 """The poll's second time: 16:30 in Jakarta, 15:00 in Kolkata, 04:30 in New York."""
@@ -221,7 +220,7 @@ async def test_a_poll_is_voted_on_in_the_channel_and_its_owner_picks_the_time(ru
     result, invitation = posts(running)[before:]
     assert result.json["allowed_mentions"] == NO_PINGS and not result.json.get("flags")
     assert result.json["content"].splitlines() == [
-        f"Sprint review is set: <t:{epoch}:F> (30 minutes). Local times:",
+        f"Sprint review is set: <t:{epoch}:F>, 30 minutes. Local times:",
         "- ayu: Tuesday, 1 December 2026, 16:30 WIB",
         "- priya: Tuesday, 1 December 2026, 15:00 IST",
         "- liam: Tuesday, 1 December 2026, 04:30 EST",

@@ -99,7 +99,7 @@ async def test_the_meeting_commands_work_for_the_demo_team(db: Database, clock: 
         "2. Rabu, 2 Desember 2026 pukul 16.30 WIB (1 suara)",
     ]
     assert said["which"].splitlines()[:6] == [
-        "Sprint review ditetapkan: Rabu, 2 Desember 2026 pukul 16.30 WIB (09.30 UTC) (30 menit). Waktu setempat:",
+        "Sprint review ditetapkan: Rabu, 2 Desember 2026 pukul 16.30 WIB (09.30 UTC), 30 menit. Waktu setempat:",
         "• Ayu: Rabu, 2 Desember 2026 pukul 16.30 WIB",
         "• Emma: Rabu, 2 Desember 2026 pukul 09.30 GMT",
         "• Jonas: Rabu, 2 Desember 2026 pukul 10.30 CET",

@@ -122,7 +122,7 @@ async def test_members_without_a_zone_are_left_out_by_name_and_assumed_hours_are
     assert reply.splitlines()[0] == "Shared working hours of Emma, Jonas, Omar:"
     assert "No time zone yet for Noor, so they are left out. Ask them to set one: `/tz set Jakarta`." in reply
     assert ("Omar: no working hours set, so 09:00–17:00 Monday to Friday is assumed. "
-            "Set yours with `/tz hours 9-17`.") in reply
+            "They can set theirs with `/tz hours 9-17`.") in reply
     assert "Tuesday, 1 December 2026 — 4 hours 30 minutes shared" in reply  # Omar's 09–17 Dubai: 05–13 UTC
 
 
@@ -315,13 +315,13 @@ async def test_an_ambiguous_time_asks_and_the_answer_is_posted(router: Router, c
                                   "2. Friday, 11 December 2026, 15:00 GMT (15:00 UTC)"]
     assert ask.visibility is Visibility.EPHEMERAL
     reply = await emma.click(ask.key, ask.choices[1].value)
-    assert reply.splitlines()[0] == ("*Friday, 11 December 2026, 15:00 GMT* (said by Emma) is Friday, "
-                                     "11 December 2026, 15:00 UTC for you. For everyone here:")
+    assert reply.splitlines()[0] == ("Emma means Friday, 11 December 2026, 15:00 UTC (shown in your own zone). "
+                                     "For everyone here:")
     assert emma.only(Send).visibility is Visibility.PUBLIC
 
 
 @pytest.mark.parametrize(("line", "reason"), [
-    ("/meet time", "Say which time to show, like `/meet time Friday 3pm`."),
+    ("/meet time", "Say which time to show."),
     ("/meet time every Friday at 3pm", "That is a repeating time; give one moment, like `Friday 3pm`."),
     ("/meet time blorp", 'I could not read a time from "blorp".'),
 ])

@@ -139,7 +139,7 @@ async def test_the_owners_pick_closes_the_poll_and_posts_local_times_and_an_invi
     assert ask.visibility is Visibility.EPHEMERAL and ask.choices[1].value == "pick:2"
     result = await emma.click("meet.poll:1", "pick:2")
     assert result.splitlines() == [
-        "Sprint review is set: Tuesday, 1 December 2026, 09:15 UTC (45 minutes). Local times:",
+        "Sprint review is set: Tuesday, 1 December 2026, 09:15 UTC, 45 minutes. Local times:",
         "• Emma: Tuesday, 1 December 2026, 09:15 GMT",
         "• Jonas: Tuesday, 1 December 2026, 10:15 CET",
         "• Priya: Tuesday, 1 December 2026, 14:45 IST",
