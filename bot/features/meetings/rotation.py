@@ -14,10 +14,11 @@ from bot.core.actions import Action
 from bot.core.content import Content, Paragraph, Text
 from bot.core.context import Context, message_paragraph
 from bot.features.meetings import show
-from bot.features.meetings.overlap import Span, to_datetime
+from bot.features.meetings.overlap import DAY, Span, to_datetime, to_seconds
+from bot.features.meetings.parse import MAX_RANGE_DAYS
 from bot.features.meetings.people import Attendee, load
 from bot.features.meetings.request import Group, no_slots, pick_choices, public_ask, slot_lines
-from bot.features.meetings.slots import cost_at, rank
+from bot.features.meetings.slots import GRID, cost_at, rank
 from bot.time.format import format_duration, format_instant
 from storage.repositories import meetings as repo
 from storage.repositories.meetings import Burden, SeriesRecord
@@ -71,11 +72,19 @@ async def picked(ctx: Context, key: str, value: str) -> Sequence[Action]:
     ident = key.removeprefix(SERIES_KEY + ":")
     async with ctx.db.read() as s:
         series = await repo.series_by_id(s, ctx.workspace.id, int(ident)) if ident.isdigit() else None
-    if series is None or not value.isdigit():
+    if series is None or not _offered(ctx, value):
         return [ctx.reply(ctx.t("common.choice_expired"))]
     if ctx.member.account.user_id not in series.members:
         return [ctx.reply(ctx.t("meetings.not_in_series"))]
     return await record(ctx, series, int(value))
+
+
+def _offered(ctx: Context, value: str) -> bool:
+    """A start Rekan could have offered: on the 15-minute grid, from a day ago to a month ahead."""
+    if not value.isdigit():
+        return False
+    start, now = int(value), to_seconds(ctx.now)
+    return start % GRID == 0 and now - DAY <= start <= now + (MAX_RANGE_DAYS + 1) * DAY
 
 
 async def record(ctx: Context, series: SeriesRecord, start: int) -> Sequence[Action]:

@@ -30,9 +30,11 @@ def _refuse(ctx: Context, refusal: Refusal, example: str) -> list[Action]:
 
 
 def _zone_line(ctx: Context, zone: str) -> str:
-    return ctx.t("profile.zone_line", zone=zone, abbr=zone_abbreviation(zone, ctx.now),
-                 offset=utc_offset_label(zone, ctx.now),
-                 local=format_instant(ctx.now, zone, ctx.locale, with_utc=False))
+    abbr, offset = zone_abbreviation(zone, ctx.now), utc_offset_label(zone, ctx.now)
+    local = format_instant(ctx.now, zone, ctx.locale, with_utc=False)
+    if abbr == offset:  # a zone without a letter abbreviation (Kathmandu) is named by its offset once
+        return ctx.t("profile.zone_line_offset", zone=zone, offset=offset, local=local)
+    return ctx.t("profile.zone_line", zone=zone, abbr=abbr, offset=offset, local=local)
 
 
 def _hours_line(ctx: Context, hours: WorkingHours | None) -> str:
