@@ -21,7 +21,7 @@ from bot.features.meetings.overlap import (
     working_spans,
 )
 from bot.features.meetings.people import channel_people, load
-from bot.features.meetings.request import Group, group, no_slots, notes, slot_lines, suggest_window
+from bot.features.meetings.request import Group, group_of_two, no_slots, notes, slot_lines, suggest_window
 from bot.features.meetings.rotation import weekly
 from bot.features.meetings.slots import rank
 from bot.time.format import format_date, format_duration, format_instant
@@ -37,17 +37,10 @@ TIME_KEY = "meet.time"
 
 
 
-def too_few(ctx: Context, g: Group) -> Send:
-    """Fewer than two people with a zone: say who must set one."""
-    return ctx.reply(Content(blocks=(*notes(ctx, g), *ctx.tc("meetings.need_zones").blocks)))
-
-
 async def overlap_command(ctx: Context, args: Args) -> Sequence[Action]:
-    g = await group(ctx, args, wants_minutes=False, example=EXAMPLE_OVERLAP)
+    g = await group_of_two(ctx, args, wants_minutes=False, example=EXAMPLE_OVERLAP)
     if isinstance(g, Send):
         return [g]
-    if len(g.people) < 2:
-        return [too_few(ctx, g)]
     zone = show.speaker_zone(ctx)
     first = g.args.days.first if g.args.days else show.local_today(ctx)
     last = g.args.days.last if g.args.days else first
@@ -99,11 +92,9 @@ def _clip(spans: Sequence[Span], start: int, end: int) -> list[Span]:
 
 
 async def suggest_command(ctx: Context, args: Args) -> Sequence[Action]:
-    g = await group(ctx, args, wants_minutes=True, example=EXAMPLE_SUGGEST)
+    g = await group_of_two(ctx, args, wants_minutes=True, example=EXAMPLE_SUGGEST)
     if isinstance(g, Send):
         return [g]
-    if len(g.people) < 2:
-        return [too_few(ctx, g)]
     minutes = g.args.minutes or 30
     if g.args.weekly:
         return await weekly(ctx, g, minutes, suggest_window(ctx, g))

@@ -20,7 +20,14 @@ from bot.core.identity import ConversationKind, ConversationRef
 from bot.features.meetings import show
 from bot.features.meetings.overlap import to_datetime
 from bot.features.meetings.people import Attendee, load
-from bot.features.meetings.request import group, no_slots, notes, public_ask, slot_lines, suggest_window
+from bot.features.meetings.request import (
+    group_of_two,
+    no_slots,
+    notes,
+    public_ask,
+    slot_lines,
+    suggest_window,
+)
 from bot.features.meetings.rotation import burden_of, record, series_of
 from bot.features.meetings.slots import rank
 from bot.time.format import format_duration, format_instant
@@ -38,11 +45,9 @@ PRODID = "-//Rekan//Meetings//EN"
 
 
 async def poll_command(ctx: Context, args: Args) -> Sequence[Action]:
-    g = await group(ctx, args, wants_minutes=True, example=EXAMPLE_POLL)
+    g = await group_of_two(ctx, args, wants_minutes=True, example=EXAMPLE_POLL)
     if isinstance(g, Send):
         return [g]
-    if len(g.people) < 2:
-        return [ctx.reply(Content(blocks=(*notes(ctx, g), *ctx.tc("meetings.need_zones").blocks)))]
     minutes = g.args.minutes or 30
     burden = await burden_of(ctx, g, minutes) if g.args.weekly else None
     slots = rank(g.schedules, suggest_window(ctx, g), minutes, at_least=g.k if g.args.at_least else 1,

@@ -59,6 +59,14 @@ async def group(ctx: Context, args: Args, *, wants_minutes: bool, example: str) 
                  assumed=[p for p in people if p.assumed], args=parsed, k=k)
 
 
+async def group_of_two(ctx: Context, args: Args, *, wants_minutes: bool, example: str) -> Group | Send:
+    """`group`, refusing a request with fewer than two people Rekan can place in time."""
+    g = await group(ctx, args, wants_minutes=wants_minutes, example=example)
+    if isinstance(g, Send) or len(g.people) >= 2:
+        return g
+    return ctx.reply(Content(blocks=(*notes(ctx, g), *ctx.tc("meetings.need_zones").blocks)))
+
+
 def notes(ctx: Context, g: Group) -> list[Paragraph]:
     """Who is left out (no zone) and whose hours are assumed, so they can fix it."""
     lines: list[Paragraph] = []

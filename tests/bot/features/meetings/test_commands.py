@@ -32,17 +32,6 @@ OMAR = Mate(user_id="omar", name="Omar", tz="Asia/Dubai", hours=None)   # never 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(utc(2026, 12, 1, 6, 0))
-
-
-@pytest.fixture
-async def router(db: Database, clock: ManualClock) -> Router:
-    await seed(db, clock.now())
-    return make_router(db, clock)
-
-
 def who(router: Router, clock: ManualClock, user_id: str, *, in_channel: bool = True) -> Speaker:
     return Speaker(router=router, clock=clock, user_id=user_id, in_channel=in_channel)
 

@@ -28,11 +28,6 @@ POLL = "/meet poll 45m <@jonas> <@priya> \u201cSprint review\u201d"
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(utc(2026, 12, 1, 6, 0))
-
-
-@pytest.fixture
 async def router(db: Database, clock: ManualClock) -> Router:
     await seed(db, clock.now())
     await seed(db, clock.now(), workspace="T2")  # another workspace on the same server

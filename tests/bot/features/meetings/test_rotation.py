@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from bot.app import Rekan
 from bot.clock import ManualClock
 from bot.config import load_settings
@@ -20,20 +18,9 @@ from storage.models import MeetingSeriesRow
 from storage.repositories import meetings as repo
 from storage.session import Database
 from tests.bot.features.meetings.crew import Speaker, seed, text_of, utc
-from tests.support import count, make_router, snapshot
+from tests.support import count, snapshot
 
 WEEKLY = "/meet suggest 45m <@ayu> <@liam> weekly"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(utc(2026, 12, 1, 6, 0))
-
-
-@pytest.fixture
-async def router(db: Database, clock: ManualClock) -> Router:
-    await seed(db, clock.now())
-    return make_router(db, clock)
 
 
 def who(router: Router, clock: ManualClock, user_id: str) -> Speaker:
