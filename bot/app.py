@@ -29,6 +29,7 @@ from bot.features.meetings import rotation as meet_rotation
 from bot.features.meetings import spec as meet_spec
 from bot.features.profile import commands as profile
 from bot.features.profile.ask_zone import ask_zone_once
+from bot.features.rekan import forget as rekan_forget
 from bot.features.rekan.commands import rekan_command
 from bot.features.standups import answer_form as standup_answer_form
 from bot.features.standups import setup_form as standup_form
@@ -74,6 +75,7 @@ def build_router(services: Services, registry: CommandRegistry | None = None) ->
     router.on_button(meet_polls.POLL_KEY, meet_polls.button)
     router.on_button(meet_rotation.SERIES_KEY, meet_rotation.picked)
     router.on_choice(meet_commands.TIME_KEY, meet_commands.time_picked)
+    rekan_forget.register(router)
     router.on_home(home)
     return router
 

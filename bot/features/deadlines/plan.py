@@ -23,6 +23,7 @@ from bot.time.phrases.resolve import at_wall
 from bot.time.recurrence import Occurrence, Recurrence
 from bot.time.zones import get_zone
 from storage.repositories.deadlines import DEADLINE, REMINDER, DeadlineRecord
+from storage.repositories.privacy import TOMBSTONE
 
 KIND_REMIND = "reminder"
 KIND_ASSIGNED = "deadline_assigned"
@@ -198,7 +199,7 @@ def _overdue(record: DeadlineRecord, people: People, occ: Occurrence, end: datet
             build = partial(msg.overdue_assignee, record, people.reader(user), user)
             out.append(_slot(record, KIND_OVERDUE, occurrence_key(occ.key, "over", user), send_at, build))
     send_at = quiet_after(ideal, record.creator, people)
-    if send_at < end:
+    if send_at < end and record.creator != TOMBSTONE:  # a creator who asked to be forgotten is told nothing
         names = [people.name(u) for u in record.assignees] + [f"#{c}" for c in [record.channel_id] if c]
         build = partial(msg.overdue_creator, record, people.reader(record.creator), names)
         out.append(_slot(record, KIND_OVERDUE, occurrence_key(occ.key, "over", "creator"), send_at, build))
@@ -214,7 +215,7 @@ def plan_digests(items: Sequence[DeadlineRecord], people: People, start: datetim
     """A daily list of a creator's overdue deadlines, at their working day's start, until none is left."""
     by_creator: dict[str, list[DeadlineRecord]] = defaultdict(list)
     for d in items:
-        if d.kind == DEADLINE and d.rrule is None:
+        if d.kind == DEADLINE and d.rrule is None and d.creator != TOMBSTONE:
             by_creator[d.creator].append(d)
     out: list[Slot] = []
     for creator, owned in by_creator.items():

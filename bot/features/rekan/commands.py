@@ -1,4 +1,4 @@
-"""`/rekan help`, `/rekan lang en|id`, `/rekan managers add|remove|list`."""
+"""`/rekan help`, `/rekan lang en|id`, `/rekan managers add|remove|list`, `/rekan export-me|forget-me`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.core.content import Content, Mention, bullets, paragraph
 from bot.core.context import Context
 from bot.core.identity import Role
 from bot.features.profile import service
+from bot.features.rekan import export, forget
 from bot.i18n import LOCALES, translate
 
 
@@ -97,5 +98,10 @@ def rekan_command(registry: CommandRegistry) -> CommandSpec:
                            options=(OptionSpec(name="action", help_key="commands.opt_managers_action"),
                                     OptionSpec(name="member", type=OptionType.MEMBER,
                                                help_key="commands.opt_member"))),
+            SubcommandSpec(name="export-me", help_key="commands.rekan_export_me", example="/rekan export-me",
+                           handler=export.export_me, aliases=("ekspor-saya",)),
+            SubcommandSpec(name="forget-me", help_key="commands.rekan_forget_me", example="/rekan forget-me",
+                           handler=forget.forget_me, aliases=("lupakan-saya",),
+                           options=(OptionSpec(name="confirm", help_key="commands.opt_forget_confirm"),)),
         ),
     )
