@@ -1,4 +1,5 @@
-"""The steps every event passes before a handler runs: de-duplication, command lookup, permissions."""
+"""The steps every event passes before a handler runs: de-duplication, a size limit, command lookup,
+permissions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from bot.core.actions import Action
 from bot.core.commands import CommandRegistry, Resolved, resolve
 from bot.core.context import Context
-from bot.core.events import CommandInvoked
+from bot.core.events import ActionTriggered, CommandInvoked, Event, FormSubmitted, MessageReceived
 from bot.core.identity import Role
 from storage.repositories.events import mark_processed
 
@@ -31,6 +32,38 @@ async def deduplicate(req: Request, call_next: Next) -> Sequence[Action]:
     async with req.ctx.db.session() as s:
         first = await mark_processed(s, event.platform, event.event_id, req.ctx.now)
     return await call_next(req) if first else []
+
+
+MAX_INPUT = 10_000
+"""Characters of one piece of typed text (a command line, an option, a message, a form field): far more
+than any command or answer takes, and little enough that no parser spends long on it."""
+MAX_INPUT_TOTAL = 40_000
+"""Characters of all the text of one event together (a form's fields, a command's options)."""
+
+
+def _texts(event: Event) -> list[str]:
+    """The text a person typed (or a platform payload claims they did) in an event."""
+    if isinstance(event, CommandInvoked):
+        return [event.name, event.subcommand or "", event.text,
+                *(v for v in (event.options or {}).values() if isinstance(v, str))]
+    if isinstance(event, MessageReceived):
+        return [event.text]
+    if isinstance(event, FormSubmitted):
+        return [event.key, *event.values.keys(), *event.values.values()]
+    if isinstance(event, ActionTriggered):
+        return [event.key, event.value]
+    return []
+
+
+async def limit_input(req: Request, call_next: Next) -> Sequence[Action]:
+    """Oversized text is refused before any parser reads it, so one paste cannot stall the bot."""
+    sizes = [len(text) for text in _texts(req.ctx.event)]
+    longest, total = max(sizes, default=0), sum(sizes)
+    if longest > MAX_INPUT:
+        return [req.ctx.reply(req.ctx.t("common.too_long", length=longest, limit=MAX_INPUT))]
+    if total > MAX_INPUT_TOTAL:
+        return [req.ctx.reply(req.ctx.t("common.too_long", length=total, limit=MAX_INPUT_TOTAL))]
+    return await call_next(req)
 
 
 def command_lookup(registry: CommandRegistry) -> Middleware:

@@ -100,7 +100,8 @@ async def latest_choice(db: Database, workspace_pk: int, user_id: str, now: date
 def pick_by_number(text: str, choices: Sequence[Choice]) -> Choice | None:
     """A typed answer to numbered options: the number, or the label itself."""
     stripped = text.strip().rstrip(".")
-    if stripped.isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; a number of many digits picks nothing.
+    if stripped.isdecimal() and len(stripped) <= 9:
         index = int(stripped) - 1
         return choices[index] if 0 <= index < len(choices) else None
     for choice in choices:

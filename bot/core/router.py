@@ -21,7 +21,15 @@ from bot.core.content import Content
 from bot.core.context import Context, Services
 from bot.core.events import ActionTriggered, Event, FormSubmitted, HomeOpened, MemberLeft, MessageReceived
 from bot.core.identity import UNSCOPED, ConversationRef
-from bot.core.middleware import Middleware, Next, Request, check_permission, command_lookup, deduplicate
+from bot.core.middleware import (
+    Middleware,
+    Next,
+    Request,
+    check_permission,
+    command_lookup,
+    deduplicate,
+    limit_input,
+)
 from bot.core.prompts import (
     active_form_key,
     answer_form,
@@ -38,6 +46,9 @@ from storage.repositories import members as members_repo
 from storage.session import Database
 
 log = logging.getLogger("rekan.router")
+MAX_NAME = 80
+"""Characters of a display name kept from an event: Slack and Discord allow no more, so only a name from a
+payload that lies is cut (a longer one would be drawn, measured and quoted in every list of people)."""
 H = TypeVar("H")
 
 ChoiceHandler = Callable[[Context, str], Awaitable[Sequence[Action]]]
@@ -60,7 +71,7 @@ class Router:
         self.middleware = list(
             middleware
             if middleware is not None
-            else (deduplicate, command_lookup(registry), check_permission)
+            else (deduplicate, limit_input, command_lookup(registry), check_permission)
         )
         self._choices: dict[str, ChoiceHandler] = {}
         self._buttons: dict[str, ButtonHandler] = {}
@@ -130,7 +141,7 @@ class Router:
                 ws.id,
                 event.actor.user_id,
                 now=now,
-                display_name=event.actor_name,
+                display_name=_name(event.actor_name),
                 is_admin=admin,
                 platform_tz=_valid_zone(event.actor_tz),
             )
@@ -241,6 +252,10 @@ async def _scoped(session: AsyncSession, event: Event) -> Event:
     scoped = replace(actor, workspace_id=workspace_id)
     conversation = replace(event.conversation, workspace_id=workspace_id)
     return replace(event, actor=scoped, conversation=conversation)
+
+
+def _name(name: str | None) -> str | None:
+    return name if name is None or len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "\u2026"
 
 
 def _valid_zone(name: str | None) -> str | None:
