@@ -54,6 +54,9 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.rekan.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG slack_sdk logs whole API responses, oauth.v2.access's bot token among them: never below INFO.
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(settings.rekan.log_level)))
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 

@@ -37,7 +37,8 @@ _SQLITE: Final = "sqlite+aiosqlite://"
 _POSTGRES: Final = "postgresql+asyncpg://"
 _POSTGRES_ALIASES: Final = ("postgresql://", "postgres://")
 # user:password@ split exactly as SQLAlchemy's make_url splits it (a password may hold "/" but not "@")
-_URL_PASSWORD: Final = re.compile(r"^([\w+.-]+://[^:/@]*):[^@]*@")
+_URL_PASSWORD: Final = re.compile(r"^([\w+.-]+://[^:/]*):.*@(?=[^@]*$)")
+_QUERY_PASSWORD: Final = re.compile(r"([?&](?:password|passwd|pwd)=)[^&#]*", re.IGNORECASE)
 _SHOWN_MAX: Final = 80
 
 
@@ -103,8 +104,10 @@ class _Invalid(Exception):
 
 
 def redact_url(url: str) -> str:
-    """Hide a database password so the URL can be logged, shown in repr() or quoted in an error."""
-    return _URL_PASSWORD.sub(r"\1:***@", url)
+    """Hide a database password so the URL can be logged, shown in repr() or quoted in an error: after the
+    user (whose name may itself hold an `@`, as Azure's `user@server` does) and in a `password=` query."""
+    url = _URL_PASSWORD.sub(r"\1:***@", url)
+    return _QUERY_PASSWORD.sub(r"\1***", url)
 
 
 # --- the settings -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.core.events import OptionValue
@@ -17,6 +18,32 @@ if TYPE_CHECKING:
     from bot.core.context import Context
 
 Handler = Callable[["Context", "Args"], Awaitable[Sequence["Action"]]]
+
+MAX_ID_DIGITS = 18
+"""Row ids fit in 64 bits: a longer number is no id of ours (and would overflow the database's integer)."""
+
+
+def as_id(text: str) -> int | None:
+    """A typed or clicked number as an id: ASCII digits only (`²` and `٣` are digits to `isdigit`, not to
+    `int`), at most 18 of them; None for anything else."""
+    text = text.strip()
+    if not text or not text.isascii() or not text.isdecimal() or len(text) > MAX_ID_DIGITS:
+        return None
+    return int(text)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def as_date(text: str) -> date | None:
+    """`YYYY-MM-DD` and nothing else: `date.fromisoformat` also takes week dates like `2026-W23-1`."""
+    if _ISO_DATE.fullmatch(text) is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
 
 # Adapters normalise platform mentions in free text to this one neutral form.
 MENTION = re.compile(r"<@([A-Za-z0-9_.\-]+)>")

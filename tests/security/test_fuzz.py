@@ -340,9 +340,6 @@ def test_text_at_the_limit_is_still_read(bench: Bench) -> None:
     assert "at most 200" in said  # the title's own limit speaks, not the size limit
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/features/standups/answer_form.submitted unpacks and parses the "
-                   "form key without checking it (key.split(':'), int(), date.fromisoformat()): a submission "
-                   "whose key is not su.answer:<id>:<day> raises, and the router answers with an error id")
 @pytest.mark.parametrize("key", MALFORMED_ANSWER_KEYS)
 def test_a_malformed_standup_answer_form_key_is_answered_as_expired(bench: Bench, key: str) -> None:
     event = FormSubmitted(key=key, values={"q0": "done"}, **_event(LIAM, False, datetime.now(UTC), next(_serial)))
@@ -356,10 +353,6 @@ HUGE_IDS = [("run", "meet vote 9223372036854775808 1"), ("run", "meet pick 99999
             ("form", "su.answer:9223372036854775808:2026-11-30")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an id past 64 bits reaches the database unchecked (meetings/polls._poll, "
-                   "deadlines/manage.button, meetings/rotation.picked, standups/answer_form.submitted): SQLite "
-                   "raises OverflowError, PostgreSQL an out-of-range error, and the router answers with an error "
-                   "id; /deadline done|edit|snooze|cancel already refuse ids of 15 digits or more")
 @pytest.mark.parametrize(("kind", "what"), HUGE_IDS)
 def test_an_id_past_64_bits_is_answered_not_found(bench: Bench, kind: str, what: str) -> None:
     base = _event(AYU, True, datetime.now(UTC), next(_serial))
@@ -386,11 +379,6 @@ SUPERSCRIPTS = [("run", "deadline done \u00b2"), ("run", "deadline edit \u00b9\u
                 ("click", "meet.series:\u00b2 1796027400")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: str.isdigit() accepts digits that int() refuses ('\u00b2', '\u00b9\u00b2'), so "
-                   "`/deadline done \u00b2`, `/meet vote 1 \u00b2`, `/meet suggest \u00b2 @x`, `/standup history Daily \u00b2d` and "
-                   "the id buttons raise ValueError (deadlines/manage._id_of and .button, meetings/polls._poll and "
-                   "._slot_number, meetings/parse.parse_minutes, meetings/rotation.picked, standups/history._range); "
-                   "isdecimal() is the test int() agrees with")
 @pytest.mark.parametrize(("kind", "what"), SUPERSCRIPTS)
 def test_a_superscript_digit_is_read_as_text_not_a_failure(bench: Bench, kind: str, what: str) -> None:
     base = _event(AYU, True, datetime.now(UTC), next(_serial))

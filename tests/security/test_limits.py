@@ -50,10 +50,6 @@ class _CountingFont:
         return 7.0 * len(text)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/features/meetings/picture._fit cuts a label one character at a time, "
-                   "measuring the whole rest each time: quadratic in the label (a 5,000-character display name "
-                   "took about three minutes of /meet overlap); names are now cut to 80 where they enter "
-                   "(bot/core/router), but labels that arrive another way (a platform directory) are not")
 def test_fitting_a_label_into_the_picture_takes_work_in_proportion_to_its_length() -> None:
     font: Any = _CountingFont()
     label = "x" * 4_000

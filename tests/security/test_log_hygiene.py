@@ -193,9 +193,10 @@ async def test_an_oauth_install_logs_no_token(logs: Recorder, db: Database, cloc
     assert found_in(logs.lines, [CANARIES["SLACK_CLIENT_SECRET"], CANARIES["SLACK_SIGNING_SECRET"]]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with log_level DEBUG, slack_sdk logs the body of every API response, "
-                   "and oauth.v2.access's holds the installed workspace's bot token (xoxb-…); Rekan sets no level "
-                   "for slack_sdk (bot/cli._configure_logging), so `rekan run` at DEBUG writes it to the log")
+@pytest.mark.xfail(strict=True, reason="BUG: slack_sdk at DEBUG logs oauth.v2.access's response with the new bot "
+                   "token; `rekan` now keeps slack_sdk at INFO or above (bot/cli._configure_logging), but a "
+                   "process that sets DEBUG on slack_sdk itself still sees it: a redacting filter on every "
+                   "handler is issue 10's")
 async def test_an_oauth_install_at_debug_does_not_log_the_installed_token(logs: Recorder, db: Database,
                                                                           clock: ManualClock) -> None:
     from tests.adapters.slack.test_oauth import install
@@ -322,9 +323,6 @@ LEAKY_URLS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bot/config.redact_url only hides `user:password@` when the user part "
-                   "has no '@' and never a `password=` query parameter, though SQLAlchemy and asyncpg read both; "
-                   "`rekan check-config` and `rekan db` print such a URL with its password")
 @pytest.mark.parametrize(("label", "url"), LEAKY_URLS, ids=["at-in-user", "query-password"])
 def test_check_config_hides_a_password_written_any_way_the_driver_reads(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], label: str, url: str) -> None:
@@ -334,3 +332,17 @@ def test_check_config_hides_a_password_written_any_way_the_driver_reads(
     assert DB_PASSWORD in (parsed.password or "") + str(parsed.query.get("password", ""))  # the driver reads it
     said = _cli(monkeypatch, capsys, ["check-config"], {"REKAN_DATABASE_URL": url})
     assert found_in(said) == []
+
+
+def test_rekan_at_debug_keeps_slack_sdk_at_info_so_api_responses_are_not_logged() -> None:
+    """`rekan run` with log_level DEBUG: slack_sdk and slack_bolt stay at INFO (their DEBUG logs whole responses)."""
+    from bot.cli import _configure_logging
+    from bot.config import load_settings
+
+    saved = {name: logging.getLogger(name).level for name in ("slack_sdk", "slack_bolt")}
+    try:
+        _configure_logging(load_settings(env={"REKAN_LOG_LEVEL": "DEBUG"}))
+        assert all(logging.getLogger(name).level == logging.INFO for name in saved)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)

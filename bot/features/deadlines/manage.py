@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from bot.core.actions import Action, Choice
-from bot.core.commands import Args
+from bot.core.commands import Args, as_id
 from bot.core.content import BulletList, Content, Emphasis, Paragraph, Text
 from bot.core.context import Context, message_paragraph
 from bot.core.identity import Role
@@ -46,7 +46,7 @@ _FILTERS = {
 
 def _id_of(text: str) -> int | None:
     word = text.strip().split(" ", 1)[0].lstrip("#") if text.strip() else ""
-    return int(word) if word.isdigit() and len(word) < 15 else None
+    return as_id(word)
 
 
 def _is_manager(ctx: Context) -> bool:
@@ -212,7 +212,8 @@ async def button(ctx: Context, key: str, value: str) -> Sequence[Action]:
     else:
         ident = key.removeprefix(ACT_KEY + ":")
         verb, _, arg = value.partition(":")
-    d = await service.get(ctx.db, ctx.workspace.id, int(ident)) if ident.isdigit() else None
+    deadline_id = as_id(ident)
+    d = await service.get(ctx.db, ctx.workspace.id, deadline_id) if deadline_id is not None else None
     if d is None or not may_see(ctx, d):
         return [ctx.reply(ctx.t("common.choice_expired"))]
     if verb == "done":

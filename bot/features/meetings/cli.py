@@ -9,8 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.commands import as_date
 from bot.features.meetings.overlap import Overlap, day_window, overlap, to_datetime
-from bot.features.meetings.teamfile import TeamFileError, calendar_date, read_team
+from bot.features.meetings.teamfile import TeamFileError, read_team
 from bot.time.zones import get_zone, is_valid_zone
 
 BAD_INPUT = 2
@@ -36,7 +37,7 @@ class _Refused(Exception):
 
 
 def _day(text: str, flag: str) -> date:
-    found = calendar_date(text)
+    found = as_date(text)
     if found is not None:
         return found
     raise _Refused(f"{flag} must be a date YYYY-MM-DD, such as 2026-06-01, not {text!r}")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.core.actions import Action, Choice, Send, Upload, Visibility
-from bot.core.commands import Args
+from bot.core.commands import Args, as_id
 from bot.core.content import Block, BulletList, CodeBlock, Content, Emphasis, Paragraph, Timestamp
 from bot.core.context import Context, message_paragraph
 from bot.features.deadlines.create import ensure_members
@@ -33,6 +33,8 @@ EXAMPLE_OVERLAP = "/meet overlap @ayu @liam on Friday"
 EXAMPLE_SUGGEST = "/meet suggest 30m @ayu @liam within next week"
 EXAMPLE_TIME = "/meet time Friday 3pm"
 TIME_KEY = "meet.time"
+MAX_EPOCH = 253_402_300_799
+"""9999-12-31T23:59:59Z: a button value beyond it is no instant Rekan offered."""
 
 
 
@@ -126,9 +128,10 @@ async def time_command(ctx: Context, args: Args) -> Sequence[Action]:
 
 
 async def time_picked(ctx: Context, value: str) -> Sequence[Action]:
-    if not value.isdigit():
+    epoch = as_id(value)
+    if epoch is None or epoch > MAX_EPOCH:
         return [ctx.reply(ctx.t("common.choice_expired"))]
-    return await post_time(ctx, to_datetime(int(value)), "")
+    return await post_time(ctx, to_datetime(epoch), "")
 
 
 async def post_time(ctx: Context, at: datetime, said: str) -> Sequence[Action]:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot.core.commands import as_id
 from bot.features.deadlines.parse import Targets, read_targets
 from bot.time.phrases.days import read_day
 from bot.time.phrases.vocab import normalise
@@ -60,7 +61,7 @@ class MeetArgs:
 def parse_minutes(word: str) -> int | None:
     """`30m`, `1h`, `1h30m`, `90min`, `1 jam`, `45 menit` → minutes; None when it is not a length."""
     text = word.strip().lower()
-    if text.isdigit():
+    if as_id(text) is not None:
         return int(text) if MIN_MINUTES <= int(text) <= MAX_MINUTES else None
     match = _DURATION.match(text)
     if match is None or not (match.group(1) or match.group(2)):

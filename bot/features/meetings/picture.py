@@ -38,6 +38,7 @@ __all__ = ["Grid", "Row", "png", "text_grid"]
 CELL = 1800
 MAX_SECONDS = 25 * 3600
 LABEL_COLUMNS = 9
+MAX_LABEL = 100
 FULL, PART, EMPTY, SHARED_FULL, NOW_MARK = "█", "▒", "·", "▓", "▼"
 WORDS = ("no_zone", "off", "none", "shared", "now")
 """Catalog keys (`meetings.grid_<word>`) of the words the pictures print, in the reader's language."""
@@ -262,7 +263,7 @@ def _font(size: int) -> _Font:
 
 def _fit(text: str, font: _Font, width: int) -> str:
     """Text cut with '…' to fit `width` pixels ('–' becomes '-': the bundled font has no en dash)."""
-    text = _plain(text).replace("–", "-")
+    text = _plain(text[:MAX_LABEL]).replace("–", "-")  # no label is wider than ~100 characters
     if font.getlength(text) <= width:
         return text
     while text and font.getlength(text + "…") > width:

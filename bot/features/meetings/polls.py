@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event
 
 from bot.core.actions import Action, Choice, Send, Upload, Visibility
-from bot.core.commands import Args
+from bot.core.commands import Args, as_id
 from bot.core.content import BulletList, Content, Paragraph, Text, Timestamp
 from bot.core.context import Context, message_paragraph
 from bot.core.identity import ConversationKind, ConversationRef
@@ -73,14 +73,16 @@ async def poll_command(ctx: Context, args: Args) -> Sequence[Action]:
 
 
 async def _poll(ctx: Context, ident: str) -> PollRecord | None:
-    if not ident.isdigit():
+    poll_id = as_id(ident)
+    if poll_id is None:
         return None
     async with ctx.db.read() as s:
-        return await repo.poll_by_id(s, ctx.workspace.id, int(ident))
+        return await repo.poll_by_id(s, ctx.workspace.id, poll_id)
 
 
 def _slot_number(text: str, poll: PollRecord) -> int | None:
-    return int(text) if text.isdigit() and 1 <= int(text) <= len(poll.slots) else None
+    n = as_id(text)
+    return n if n is not None and 1 <= n <= len(poll.slots) else None
 
 
 def _tally(ctx: Context, poll: PollRecord) -> str:

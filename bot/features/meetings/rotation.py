@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.core.actions import Action
+from bot.core.commands import as_id
 from bot.core.content import Content, Paragraph, Text
 from bot.core.context import Context, message_paragraph
 from bot.features.meetings import show
@@ -71,7 +72,8 @@ async def picked(ctx: Context, key: str, value: str) -> Sequence[Action]:
     """A member of the series picked this week's slot: add its inconvenience to the tally."""
     ident = key.removeprefix(SERIES_KEY + ":")
     async with ctx.db.read() as s:
-        series = await repo.series_by_id(s, ctx.workspace.id, int(ident)) if ident.isdigit() else None
+        series_id = as_id(ident)
+        series = await repo.series_by_id(s, ctx.workspace.id, series_id) if series_id is not None else None
     if series is None or not _offered(ctx, value):
         return [ctx.reply(ctx.t("common.choice_expired"))]
     if ctx.member.account.user_id not in series.members:
@@ -81,9 +83,9 @@ async def picked(ctx: Context, key: str, value: str) -> Sequence[Action]:
 
 def _offered(ctx: Context, value: str) -> bool:
     """A start Rekan could have offered: on the 15-minute grid, from a day ago to a month ahead."""
-    if not value.isdigit():
+    start, now = as_id(value), to_seconds(ctx.now)
+    if start is None:
         return False
-    start, now = int(value), to_seconds(ctx.now)
     return start % GRID == 0 and now - DAY <= start <= now + (MAX_RANGE_DAYS + 1) * DAY
 
 

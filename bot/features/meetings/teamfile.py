@@ -9,17 +9,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.core.commands import as_date
 from bot.core.identity import DayOff, WorkingHours
 from bot.features.meetings.overlap import Schedule
 from bot.features.profile.parse import DAY_NAMES
 from bot.time.zones import is_valid_zone
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 MAX_MEMBERS = 10_000
 
 
@@ -106,22 +105,12 @@ def _workdays(value: Any, where: _Where) -> frozenset[int]:
     return frozenset(days)
 
 
-def calendar_date(text: str) -> date | None:
-    """`YYYY-MM-DD` and nothing else: `date.fromisoformat` also takes week dates like `2026-W23-1`."""
-    if _DATE.fullmatch(text) is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _days_off(value: Any, where: _Where) -> tuple[DayOff, ...]:
     if not isinstance(value, list):
         raise TeamFileError(f'{where}: "days_off" must be a list of dates such as ["2026-12-25"]')
     found: list[DayOff] = []
     for text in value:
-        day = calendar_date(text) if isinstance(text, str) else None
+        day = as_date(text) if isinstance(text, str) else None
         if day is None:
             raise TeamFileError(f'{where}: {text!r} in "days_off" is not a date YYYY-MM-DD')
         found.append(DayOff(start=day, end=day))

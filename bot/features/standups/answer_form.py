@@ -4,10 +4,9 @@ who prefer fields to a conversation. The same checks as answering by DM; the sam
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from bot.core.actions import Action, Choice, FieldKind, FormField, OpenForm
-from bot.core.commands import Args
+from bot.core.commands import Args, as_date, as_id
 from bot.core.context import Context
 from bot.core.prompts import pick_by_number
 from bot.features.standups.answers import MAX_ANSWER, finish
@@ -79,11 +78,15 @@ async def open_form(ctx: Context, args: Args) -> Sequence[Action]:
 
 
 async def submitted(ctx: Context, key: str, values: Mapping[str, str]) -> Sequence[Action]:
-    _, standup_id, day = key.split(":")
+    parts = key.split(":")
+    standup_id = as_id(parts[1]) if len(parts) == 3 else None
+    day = as_date(parts[2]) if len(parts) == 3 else None
+    if standup_id is None or day is None:  # not a key Rekan wrote
+        return [ctx.reply(ctx.t("common.choice_expired"))]
     async with ctx.db.read() as s:
-        standup = await repo.by_id(s, ctx.workspace.id, int(standup_id))
+        standup = await repo.by_id(s, ctx.workspace.id, standup_id)
         answer = (
-            await repo.answer(s, standup.id, date.fromisoformat(day), ctx.member.account.user_id)
+            await repo.answer(s, standup.id, day, ctx.member.account.user_id)
             if standup is not None
             else None
         )

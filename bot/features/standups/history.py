@@ -56,7 +56,8 @@ def _range(ctx: Context, standup: StandupRecord, text: str, default_days: int) -
     cleaned = " ".join(w for w in text.split() if not w.startswith("<@")).strip().lower()
     if not cleaned:
         return today - timedelta(days=default_days - 1), today
-    if cleaned.endswith("d") and cleaned[:-1].isdigit() and 0 < int(cleaned[:-1]) <= MAX_DAYS:
+    if cleaned.endswith("d") and cleaned[:-1].isascii() and cleaned[:-1].isdecimal() and len(cleaned) < 6 \
+            and 0 < int(cleaned[:-1]) <= MAX_DAYS:
         return today - timedelta(days=int(cleaned[:-1]) - 1), today
     if cleaned in ("today", "hari ini"):
         return today, today
