@@ -1,4 +1,4 @@
-"""INSERT … ON CONFLICT DO NOTHING on both engines: first contact from two events at once is not an error."""
+"""INSERT … ON CONFLICT on both engines: first contact from two events at once is not an error."""
 
 from __future__ import annotations
 
@@ -19,3 +19,13 @@ async def insert_if_absent(session: AsyncSession, model: type[Base], values: Map
     stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(keys))
     result = await session.execute(stmt)
     return bool(getattr(result, "rowcount", 0))
+
+
+async def upsert(session: AsyncSession, model: type[Base], values: Mapping[str, Any],
+                 keys: Sequence[str]) -> None:
+    """Insert, or update the row with the same `keys` in the same statement (no delete-then-insert race)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    changed = {k: v for k, v in values.items() if k not in keys}
+    stmt = insert(model).values(**values).on_conflict_do_update(index_elements=list(keys), set_=changed)
+    await session.execute(stmt)

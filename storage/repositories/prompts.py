@@ -9,17 +9,19 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingPromptRow
+from storage.repositories.conflicts import upsert
 
 
 async def save_prompt(
     session: AsyncSession, workspace_pk: int, user_id: str, *, key: str, kind: str,
     payload: dict[str, Any], now: datetime, expires_at: datetime | None,
 ) -> None:
-    """Store a prompt; a new prompt with the same key replaces the old one."""
-    await delete_prompt(session, workspace_pk, user_id, key)
-    session.add(PendingPromptRow(workspace_id=workspace_pk, user_id=user_id, key=key, kind=kind,
-                                 payload=payload, created_at=now, expires_at=expires_at))
-    await session.flush()
+    """Store a prompt; a new prompt with the same key replaces the old one (one upsert: two commands of one
+    member at once on PostgreSQL raced a delete-then-insert into the unique key)."""
+    await upsert(session, PendingPromptRow,
+                 {"workspace_id": workspace_pk, "user_id": user_id, "key": key, "kind": kind,
+                  "payload": payload, "created_at": now, "expires_at": expires_at},
+                 keys=("workspace_id", "user_id", "key"))
 
 
 async def get_prompt(
