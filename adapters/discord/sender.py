@@ -2,11 +2,18 @@
 
 Answers to an interaction go through its webhook (valid 15 minutes); anything else, or an answer whose
 interaction has expired, is a plain message in the channel or the member's DM.
+
+Every message posted to a channel carries a nonce with `enforce_nonce`: Discord then returns the message it
+already made for that nonce instead of posting another. For an outbox delivery the nonce comes from the
+delivery's key (DELIVERY_KEY), so a send repeated after a lost answer, a timeout or a killed process is
+posted once; otherwise it is fresh per send, which still covers discord.py's own retries of a 5xx.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -29,9 +36,12 @@ from bot.core.actions import (
     Visibility,
 )
 from bot.core.identity import AccountRef, ConversationKind, ConversationRef
-from bot.scheduling.sender import PermanentSendError, TransientSendError
+from bot.scheduling.sender import DELIVERY_KEY, PermanentSendError, TransientSendError
 
 EPHEMERAL = 1 << 6
+REQUEST_TIMEOUT = 30.0
+"""Seconds one REST request may take. discord.py's own session would wait 300 s on a stalled connection,
+and a dispatcher holds its lease (and the sends behind it) that long."""
 # Discord JSON error codes that will fail the same way every time.
 PERMANENT_CODES = {
     10003: "channel_not_found", 10008: "message_not_found", 10013: "user_not_found",
@@ -54,6 +64,11 @@ def message_id(channel_id: str, message: str) -> str:
     return f"{channel_id}:{message}"
 
 
+def nonce(key: str, index: int) -> str:
+    """Message `index` of a send's nonce: 24 characters (Discord allows 25), the same for the same key."""
+    return hashlib.blake2b(f"{key}#{index}".encode(), digest_size=12).hexdigest()
+
+
 def _payload(message: DiscordMessage, *, ephemeral: bool) -> dict[str, Any]:
     body: dict[str, Any] = {"content": message.content, "embeds": message.embeds,
                             "components": message.components, "allowed_mentions": message.allowed_mentions}
@@ -65,8 +80,9 @@ def _payload(message: DiscordMessage, *, ephemeral: bool) -> dict[str, Any]:
 class DiscordSender:
     """Performs one action; raises TransientSendError or PermanentSendError on failure."""
 
-    def __init__(self, http: Callable[[], HTTPClient]) -> None:
+    def __init__(self, http: Callable[[], HTTPClient], *, timeout: float = REQUEST_TIMEOUT) -> None:
         self._http = http
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._dm_channels: dict[str, str] = {}
         self.followed_up: set[str] = set()
         """Interactions that got a follow-up (the first one replaces the deferred 'thinking…')."""
@@ -91,14 +107,15 @@ class DiscordSender:
             channel, message = _split(action.message_id)
             body = _payload(render_content(action.content)[0], ephemeral=False)
             await self._http().request(Route("PATCH", "/channels/{channel_id}/messages/{message_id}",
-                                             channel_id=channel, message_id=message), json=body)
+                                             channel_id=channel, message_id=message), json=body,
+                                       timeout=self._timeout)
             return SendResult(message_id=action.message_id)
         if isinstance(action, React):
             channel, message = _split(action.message_id)
             emoji = EMOJI.get(action.emoji.strip(":"), action.emoji.strip(":"))
             await self._http().request(Route(
                 "PUT", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
-                channel_id=channel, message_id=message, emoji=emoji))
+                channel_id=channel, message_id=message, emoji=emoji), timeout=self._timeout)
             return SendResult(message_id=action.message_id)
         if isinstance(action, Upload):
             return await self._upload(action)
@@ -122,14 +139,16 @@ class DiscordSender:
                                                        user_id=reply.user_id))
         channel = await self._channel(to)
         first: str | None = None
-        for m in messages:
+        key = DELIVERY_KEY.get() or secrets.token_hex(12)
+        for index, m in enumerate(messages):
             route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
             body = _payload(m, ephemeral=False)
+            body.update(nonce=nonce(key, index), enforce_nonce=True)
             if thread:
                 # Discord's nearest thing to a thread here: a reply to that message (in its channel).
                 reference = thread.rpartition(":")[2]
                 body["message_reference"] = {"message_id": reference, "fail_if_not_exists": False}
-            sent = await self._http().request(route, json=body)
+            sent = await self._http().request(route, json=body, timeout=self._timeout)
             first = first or message_id(channel, str(sent["id"]))
         return SendResult(message_id=first)
 
@@ -140,7 +159,7 @@ class DiscordSender:
             route = Route("POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=reply.application_id,
                           webhook_token=reply.token)
             sent = await self._http().request(route, json=_payload(m, ephemeral=ephemeral),
-                                              params={"wait": "true"})
+                                              params={"wait": "true"}, timeout=self._timeout)
             self.followed_up.add(reply.interaction_id)
             if first is None and isinstance(sent, dict) and sent.get("id"):
                 first = message_id(str(sent.get("channel_id") or reply.channel_id), str(sent["id"]))
@@ -153,20 +172,21 @@ class DiscordSender:
         user = to.conversation_id
         if user not in self._dm_channels:
             route = Route("POST", "/users/@me/channels")
-            channel = await self._http().request(route, json={"recipient_id": user})
+            channel = await self._http().request(route, json={"recipient_id": user}, timeout=self._timeout)
             self._dm_channels[user] = str(channel["id"])
         return self._dm_channels[user]
 
     async def _upload(self, action: Upload) -> SendResult:
         channel = await self._channel(action.to)
         body = _payload(render_content(action.comment)[0], ephemeral=False) if action.comment else {}
-        body["attachments"] = [{"id": 0, "filename": action.filename}]
+        body.update(attachments=[{"id": 0, "filename": action.filename}],
+                    nonce=nonce(DELIVERY_KEY.get() or secrets.token_hex(12), 0), enforce_nonce=True)
         form: list[dict[str, Any]] = [
             {"name": "payload_json", "value": json.dumps(body)},
             {"name": "files[0]", "value": action.data, "filename": action.filename,
              "content_type": action.mime_type}]
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
-        sent = await self._http().request(route, form=form)
+        sent = await self._http().request(route, form=form, timeout=self._timeout)
         return SendResult(message_id=message_id(channel, str(sent["id"])))
 
 

@@ -21,6 +21,7 @@ from bot.scheduling.lateness import Lateness, Policies
 from bot.scheduling.reporting import MissedItem, report_missed
 from bot.scheduling.sender import (
     BAD_PAYLOAD,
+    DELIVERY_KEY,
     TOO_MANY_ATTEMPTS,
     ActionSender,
     PermanentSendError,
@@ -118,16 +119,28 @@ class Dispatcher:
         self.composers: dict[str, Composer] = dict(composers or {})
         self._lock = asyncio.Lock()
         self._stopping = False
+        self._abandoned = False
+        self.claims = 0
+        """Claim transactions committed so far: tells the scheduler a pass that reached the database."""
 
     async def run_due(self) -> DispatchStats:
         """Claim and send batch after batch until nothing is due (or a stop was requested)."""
         tally = _Tally()
         async with self._lock:
-            while not self._stopping:
-                claimed = await self._claim(tally)
-                if claimed is None:
-                    break
-                await self._send_batch(claimed, tally)
+            if self._abandoned:
+                # The last pass died (the database went away mid-batch): its claims are ours and nothing
+                # of ours is in flight, so give them back now rather than wait out our own lease.
+                await self.release_claims()
+                self._abandoned = False
+            try:
+                while not self._stopping:
+                    claimed = await self._claim(tally)
+                    if claimed is None:
+                        break
+                    await self._send_batch(claimed, tally)
+            except BaseException:
+                self._abandoned = True
+                raise
         return tally.freeze()
 
     async def next_due_at(self) -> datetime | None:
@@ -154,6 +167,7 @@ class Dispatcher:
             records = await repo.claim_due(s, worker_id=self.worker_id, now=now, lease_until=lease_until,
                                            limit=self._batch_size,
                                            platforms=self._platforms() if self._platforms else None)
+            self.claims += 1
             if not records:
                 return None
             expired = [r for r in records
@@ -257,7 +271,7 @@ class Dispatcher:
             action = composed
         late = self._policies.classify(record.kind, record.due_at, self._clock.now()) is not Lateness.ON_TIME
         try:
-            result = await self._sender.perform(action)
+            result = await self._perform(record, action)
         except PermanentSendError as exc:
             log.warning("delivery %s (%s) failed permanently: %s", record.id, record.kind, exc.code)
             batch.failures.append(MissedItem.of(record, exc.code))
@@ -270,6 +284,14 @@ class Dispatcher:
             await self._retry(record, None, type(exc).__name__, batch, tally)
         else:
             await self._mark_sent(record, result, late, tally)
+
+    async def _perform(self, record: DeliveryRecord, action: Action) -> SendResult:
+        """Send with the delivery's stable key in DELIVERY_KEY, for platforms that deduplicate by it."""
+        token = DELIVERY_KEY.set(f"{record.id}:{record.kind}:{record.source_id}:{record.occurrence}")
+        try:
+            return await self._sender.perform(action)
+        finally:
+            DELIVERY_KEY.reset(token)
 
     async def _mark_sent(self, record: DeliveryRecord, result: SendResult, late: bool, tally: _Tally) -> None:
         async with self._db.session() as s:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Literal, Protocol, TypeAlias
 
 from bot.core.actions import Action, SendResult
@@ -16,6 +17,12 @@ NOT_IN_CHANNEL = "not_in_channel"
 MESSAGE_NOT_FOUND = "message_not_found"
 BAD_PAYLOAD = "bad_payload"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+DELIVERY_KEY: ContextVar[str | None] = ContextVar("rekan_delivery_key", default=None)
+"""While the dispatcher performs an outbox delivery: a name for it that stays the same on every attempt, in
+every process, after any takeover. Adapters whose platform deduplicates by a client-chosen id (Discord's
+message nonce) derive that id from it, so a send repeated after a lost answer or a kill is not posted twice.
+None outside the outbox (a direct answer to a command)."""
 
 
 class ActionSender(Protocol):

@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 PLANNER_JOB = "rekan-planner"
 DISPATCH_JOB = "rekan-dispatch"
 MAX_ADVANCE_STEPS = 100_000
+RETRY_AFTER_FAILURE = timedelta(seconds=1)
+"""After a failed dispatch pass (the database gone, most likely) the next try comes this soon, doubling
+with each pass in a row that never reached the database, never later than the poll: a database back in a
+second is used in a second, and one that stays away is not hammered."""
 
 
 class SchedulerService:
@@ -42,6 +46,7 @@ class SchedulerService:
         self._plan_task: asyncio.Task[None] | None = None
         self._again = False
         self._stopping = False
+        self._failures = 0
 
     @property
     def running(self) -> bool:
@@ -146,9 +151,14 @@ class SchedulerService:
     async def _dispatch_loop(self) -> None:
         while not self._stopping:
             self._again = False
+            claims = self.dispatcher.claims
             try:
                 await self.dispatcher.run_due()
+                self._failures = 0
             except Exception:
+                # A pass that reached the database before failing starts a new run of failures; one that
+                # never did (the database still away) adds to it, and the retries back off.
+                self._failures = 1 if self.dispatcher.claims != claims else self._failures + 1
                 log.exception("dispatch run failed; retrying at the next wake-up")
             if self._again:
                 continue
@@ -160,6 +170,8 @@ class SchedulerService:
         """Set the single dispatch job to the next due time, or the next poll if that is sooner."""
         now = self.clock.now()
         wake = now + self.planner_interval
+        if self._failures:
+            wake = min(wake, now + RETRY_AFTER_FAILURE * 2 ** min(self._failures - 1, 10))
         try:
             due = await self.dispatcher.next_due_at()
         except Exception:
