@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 class _Refused(Exception):
-    pass
+    """Bad input on the command line: its message is printed and the exit code is 2."""
 
 
 def _day(text: str, flag: str) -> date:
