@@ -16,7 +16,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -109,6 +109,74 @@ def discord_error(status: int, code: int, message: str) -> Failure:
 
 
 @dataclass
+class Window:
+    """A fixed window, as Discord's limits work: `limit` requests, then nothing until `reset_at`."""
+
+    limit: int
+    length: float
+    used: int = 0
+    reset_at: float = 0.0
+
+    def roll(self, now: float) -> None:
+        if now >= self.reset_at:
+            self.used, self.reset_at = 0, now + self.length
+
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+
+MESSAGE_ROUTE = re.compile(r"/channels/(?P<channel_id>\d+)/messages")
+MESSAGE_BUCKET = "fake-channel-messages"
+
+
+@dataclass
+class RateLimits:
+    """Discord's limits, enforced: the bot's global 50 requests a second and, per channel, 5 messages
+    per 5 s (Discord's create-message bucket). Every request with the bot token counts toward the global
+    limit (interactions and webhooks do not, as on Discord); a request over either gets the 429 Discord
+    sends (body `retry_after` and `global`, `Via`, X-RateLimit-* headers) and counts toward nothing.
+    Messages under the limit carry the bucket's X-RateLimit-* headers, from which discord.py paces.
+    `clock` (monotonic seconds) is injectable for tests; `reset_clock` is the epoch for X-RateLimit-Reset.
+    """
+
+    global_limit: int = 50
+    global_window: float = 1.0
+    channel_limit: int = 5
+    channel_window: float = 5.0
+    clock: Callable[[], float] = time.monotonic
+    reset_clock: Callable[[], float] = time.time
+    global_: Window = field(init=False)
+    channels: dict[str, Window] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if min(self.global_limit, self.channel_limit) < 1 or min(self.global_window, self.channel_window) <= 0:
+            raise ValueError("limits must be at least 1 and windows positive")
+        self.global_ = Window(self.global_limit, self.global_window)
+
+    def admit(self, method: str, path: str) -> tuple[Failure | None, dict[str, str]]:
+        """(the 429 to answer with, or None; the X-RateLimit-* headers for an answer under the limit)."""
+        now = self.clock()
+        self.global_.roll(now)
+        match = MESSAGE_ROUTE.fullmatch(path) if method == "POST" else None
+        bucket = self.channels.setdefault(match["channel_id"], Window(self.channel_limit, self.channel_window)) \
+            if match else None
+        if bucket is not None:
+            bucket.roll(now)
+            if not bucket.remaining():
+                return rate_limited(bucket.reset_at - now, bucket=MESSAGE_BUCKET), {}
+        if not self.global_.remaining():
+            return replace(rate_limited(self.global_.reset_at - now, global_=True), name="rate_limited_global"), {}
+        self.global_.used += 1
+        if bucket is None:
+            return None, {}
+        bucket.used += 1
+        after = bucket.reset_at - now
+        return None, {"X-RateLimit-Limit": str(bucket.limit), "X-RateLimit-Remaining": str(bucket.remaining()),
+                      "X-RateLimit-Reset": f"{self.reset_clock() + after:.3f}",
+                      "X-RateLimit-Reset-After": f"{after:.3f}", "X-RateLimit-Bucket": MESSAGE_BUCKET}
+
+
+@dataclass
 class _Rule:
     """Failures for requests whose method and path match: queued ones first, then the predicate's."""
 
@@ -145,6 +213,8 @@ class RestRecorder:
         self.calls: list[Call] = []
         self.accepted_tokens: set[str] | None = None
         """Bot tokens the fake accepts (REST and IDENTIFY); None accepts any non-empty token."""
+        self.limits: RateLimits | None = None
+        """Discord's rate limits, enforced with 429s (see `enforce_rate_limits`); None lets everything through."""
         self._rules: list[_Rule] = []
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._changed = asyncio.Condition()
@@ -181,6 +251,12 @@ class RestRecorder:
         self._rules.append(_Rule(method.upper() if method != "*" else method, re.compile(path_regex),
                                  predicate=predicate))
 
+    def enforce_rate_limits(self, **options: Any) -> RateLimits:
+        """Enforce Discord's global limit (50/s) and per-channel message buckets (5 per 5 s) with 429s;
+        see RateLimits for the options."""
+        self.limits = RateLimits(**options)
+        return self.limits
+
     async def wait_until(self, condition: Callable[[], bool], description: str,
                          timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until `condition()` holds, re-checked after every request and gateway payload."""
@@ -215,6 +291,9 @@ class RestRecorder:
         body, form, files = await _read_body(request)
         method, query = request.method, dict(request.query)
         failure = self._failure_for(method, path)
+        limit_headers: dict[str, str] = {}
+        if failure is None and self.limits is not None and not _tokenless(path):
+            failure, limit_headers = self.limits.admit(method, path)
         if failure is not None:
             response = failure.response()
         elif request.match_info["version"] not in {"9", "10"}:
@@ -224,6 +303,7 @@ class RestRecorder:
             response = error_reply(401, 0, "401: Unauthorized")
         else:
             response = await self._route(Request(method, path, {}, body, form, files, query))
+            response.headers.update(limit_headers)
         headers = CIMultiDictProxy(CIMultiDict(request.headers))
         self.calls.append(Call(method, path, body, form, files, headers, query, response.status,
                                failure.name if failure else None))
@@ -284,6 +364,8 @@ class DiscordRest(RestRecorder):
         self.guilds: dict[int, dict[str, Any]] = {}
         self.dm_channels: dict[int, dict[str, Any]] = {}
         """The bot's DM channel with each user id, made on first POST /users/@me/channels."""
+        self._dm_users: dict[int, int] = {}
+        """DM channel id → user id, so a message to a DM finds its channel without a scan."""
         self.members_intent = True
         """Whether the app has the Server Members privileged intent (listing members needs it)."""
         self.dms_closed: set[int] = set()
@@ -330,6 +412,7 @@ class DiscordRest(RestRecorder):
             recipient = self.users.get(user_id) or user(user_id)
             self.dm_channels[user_id] = {"id": str(dm_channel_id(user_id)), "type": 1, "flags": 0,
                                          "last_message_id": None, "recipients": [recipient]}
+            self._dm_users[dm_channel_id(user_id)] = user_id
         return self.dm_channels[user_id]
 
     def channel(self, channel_id: int) -> tuple[dict[str, Any], int | None] | None:
@@ -338,7 +421,9 @@ class DiscordRest(RestRecorder):
             for channel in guild.get("channels", []):
                 if int(channel["id"]) == channel_id:
                     return {**channel, "guild_id": str(guild_id)}, guild_id
-        found = next((c for c in self.dm_channels.values() if int(c["id"]) == channel_id), None)
+        found = self.dm_channels.get(self._dm_users.get(channel_id, -1))
+        if found is None or int(found["id"]) != channel_id:
+            found = next((c for c in self.dm_channels.values() if int(c["id"]) == channel_id), None)
         return (found, None) if found else None
 
     def messages_in(self, channel_id: int) -> list[dict[str, Any]]:
@@ -434,8 +519,8 @@ class DiscordRest(RestRecorder):
     # ----- messages
 
     def _dm_refused(self, channel_id: int) -> bool:
-        return any(int(c["id"]) == channel_id and uid in self.dms_closed
-                   for uid, c in self.dm_channels.items())
+        return any(int(self.dm_channels[uid]["id"]) == channel_id
+                   for uid in self.dms_closed if uid in self.dm_channels)
 
     async def _create_message(self, r: Request) -> web.Response:
         channel_id = int(r.params["channel_id"])

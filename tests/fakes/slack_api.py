@@ -11,6 +11,8 @@ import base64
 import copy
 import itertools
 import json
+import math
+import time
 import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
@@ -78,6 +80,68 @@ def server_error(status: int = 500, *, html: bool = False) -> Failure:
 def slack_error(code: str) -> Failure:
     """HTTP 200 with `{"ok": false, "error": code}`, Slack's usual way to refuse."""
     return Failure(code, 200, {"ok": False, "error": code})
+
+
+@dataclass
+class TokenBucket:
+    """`rate` requests a second, up to `burst` at once; a request takes a token only when it is let through."""
+
+    rate: float
+    burst: float
+    tokens: float
+    stamp: float
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is free (0 when one is free now)."""
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1.0
+
+
+@dataclass
+class MessageBudget:
+    """Slack's posting limits, enforced: a workspace budget and about one message a second per channel.
+
+    A post beyond either gets HTTP 429 with Retry-After in whole seconds (at least 1), as Slack answers;
+    refused posts cost nothing. `clock` is injectable for tests.
+    """
+
+    workspace_rate: float
+    workspace_burst: float | None = None
+    """Posts at once before the rate binds; None is one second's worth (Slack grants bursts)."""
+    channel_rate: float = 1.0
+    channel_burst: float = 1.0
+    methods: frozenset[str] = frozenset({"chat.postMessage"})
+    clock: Callable[[], float] = time.monotonic
+    workspaces: dict[str, TokenBucket] = field(default_factory=dict)
+    channels: dict[str, TokenBucket] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.workspace_rate <= 0 or self.channel_rate <= 0:
+            raise ValueError("rates must be positive")
+
+    def _bucket(self, buckets: dict[str, TokenBucket], key: str, rate: float, burst: float,
+                now: float) -> TokenBucket:
+        if key not in buckets:
+            buckets[key] = TokenBucket(rate=rate, burst=burst, tokens=burst, stamp=now)
+        return buckets[key]
+
+    def admit(self, team: str, channel: str) -> Failure | None:
+        """Take a token from both buckets, or the 429 to answer with (taking none)."""
+        now = self.clock()
+        burst = self.workspace_burst if self.workspace_burst is not None else max(1.0, self.workspace_rate)
+        workspace = self._bucket(self.workspaces, team, self.workspace_rate, burst, now)
+        per_channel = self._bucket(self.channels, f"{team}/{channel}", self.channel_rate,
+                                   max(1.0, self.channel_burst), now)
+        wait = max(workspace.wait(now), per_channel.wait(now))
+        if wait > 0:
+            return rate_limited(max(1, math.ceil(wait)))
+        workspace.take()
+        per_channel.take()
+        return None
 
 
 def error(code: str) -> Reply:
@@ -154,6 +218,8 @@ class SlackWebApi:
         self.files: dict[str, dict[str, Any]] = {}
         self.reactions: set[tuple[str, str, str]] = set()
         self.oauth_response: dict[str, Any] = self._default_oauth()
+        self.budget: MessageBudget | None = None
+        """Posting limits enforced with 429s (see `enforce_budget`); None lets everything through."""
         self._base_url = ""
         self._changed = asyncio.Condition()
         self._queued: defaultdict[str, deque[Failure]] = defaultdict(deque)
@@ -206,6 +272,12 @@ class SlackWebApi:
         """Fail the n-th call (1-based) to `method` whenever `predicate(n)` returns a Failure."""
         self._rules[method].append(predicate)
 
+    def enforce_budget(self, workspace_rate: float, **options: Any) -> MessageBudget:
+        """Enforce a posting budget of `workspace_rate` messages a second per workspace, and about one a
+        second per channel (see MessageBudget for the options); beyond it, 429 with Retry-After."""
+        self.budget = MessageBudget(workspace_rate=workspace_rate, **options)
+        return self.budget
+
     # ----- plumbing
 
     async def _wait(self, ready: Callable[[], bool], within: float, wanted: Callable[[], str]) -> None:
@@ -249,7 +321,8 @@ class SlackWebApi:
         """POST/GET /api/{method}."""
         method = request.match_info["method"]
         params, token = await read_request(request)
-        failure = self._failure_for(method) or self._auth_failure(method, token)
+        failure = self._failure_for(method) or self._auth_failure(method, token) \
+            or self._over_budget(method, params, token)
         if failure is not None:
             await self.record(Call(method, params, token, failure.name))
             return failure.response()
@@ -257,6 +330,14 @@ class SlackWebApi:
         reply = handler(params, token) if handler else error("unknown_method")
         await self.record(Call(method, params, token, None if reply["ok"] else reply["error"]))
         return web.json_response(reply)
+
+    def _over_budget(self, method: str, params: Params, token: str | None) -> Failure | None:
+        """The 429 for a post beyond the budget; a post without a channel is left to the method."""
+        budget = self.budget
+        if budget is None or method not in budget.methods or not params.get("channel"):
+            return None
+        team = str(self.tokens.get(token or "", {}).get("team_id") or self.team_id)
+        return budget.admit(team, self._channel_for(str(params["channel"])))
 
     def _next_ts(self) -> str:
         """A unique, increasing message ts such as 1700000000.000100."""

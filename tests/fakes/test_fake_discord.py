@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import io
 import json
+import time
 import zlib
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
@@ -36,6 +37,7 @@ from tests.fakes.discord import (
     server_error,
     user,
 )
+from tests.fakes.discord_api import RateLimits
 
 TOKEN = "fake-bot-token"
 ClientT = TypeVar("ClientT", bound=discord.Client)
@@ -195,6 +197,49 @@ async def test_a_429_with_via_is_retried_and_the_message_sent_once(fake: FakeDis
     calls = fake.calls_to("POST", r"/channels/\d+/messages")
     assert [(c.status, c.failed) for c in calls] == [(429, "rate_limited")] * 2 + [(200, None)]
     assert [m["content"] for m in fake.messages.values()] == ["once"]
+
+
+def test_rate_limits_are_fixed_windows_global_and_per_channel() -> None:
+    now = [100.0]
+    limits = RateLimits(global_limit=3, channel_limit=2, channel_window=5.0, clock=lambda: now[0],
+                        reset_clock=lambda: 1_700_000_000.0)
+    first, headers = limits.admit("POST", "/channels/7/messages")
+    assert first is None and headers == {
+        "X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1700000005.000",
+        "X-RateLimit-Reset-After": "5.000", "X-RateLimit-Bucket": "fake-channel-messages"}
+    assert limits.admit("POST", "/channels/7/messages")[1]["X-RateLimit-Remaining"] == "0"
+    now[0] = 100.5
+    refused, _ = limits.admit("POST", "/channels/7/messages")  # the channel's 2 per 5 s are used
+    assert refused is not None and refused.name == "rate_limited" and isinstance(refused.body, dict)
+    assert (refused.status, refused.body["global"], refused.body["retry_after"]) == (429, False, 4.5)
+    assert limits.admit("GET", "/users/1") == (None, {})  # the third request of this second
+    refused, _ = limits.admit("POST", "/users/@me/channels")
+    assert refused is not None and refused.name == "rate_limited_global" and isinstance(refused.body, dict)
+    assert (refused.body["global"], refused.body["retry_after"], refused.headers["X-RateLimit-Global"]) == (
+        True, 0.5, "true")
+    now[0] = 101.0  # a new second: the global window opens again, the channel's does not
+    assert limits.admit("POST", "/users/@me/channels") == (None, {})
+    assert limits.admit("POST", "/channels/7/messages")[0] is not None
+    assert limits.admit("POST", "/channels/8/messages")[0] is None
+    with pytest.raises(ValueError, match="at least 1"):
+        RateLimits(global_limit=0)
+
+
+async def test_discord_py_waits_out_global_429s_and_paces_from_the_bucket_headers(fake: FakeDiscord) -> None:
+    fake.enforce_rate_limits(global_limit=3, global_window=1.0, channel_limit=2, channel_window=1.5)
+    async with logged_in(make_client()) as client:  # login: 2 requests, inside the first window
+        channel = client.get_partial_messageable(CHANNEL_ID)
+        started = time.monotonic()
+        for n in range(3):
+            await channel.send(f"message {n}")
+        elapsed = time.monotonic() - started
+    sends = fake.calls_to("POST", r"/channels/\d+/messages")
+    assert [(c.status, c.failed) for c in sends] == [(200, None), (429, "rate_limited_global"), (200, None),
+                                                     (200, None)]
+    assert [m["content"] for m in fake.messages.values()] == ["message 0", "message 1", "message 2"]
+    # The third message waited for the channel's window (from the first message) to reset, from the
+    # headers, without a 429.
+    assert elapsed >= 1.0
 
 
 async def test_other_failures_reach_discord_py_as_its_exceptions(fake: FakeDiscord) -> None:

@@ -174,6 +174,44 @@ async def test_fail_when_makes_storms(slack: FakeSlack) -> None:
     assert [c.failed for c in slack.calls_to("chat.postMessage")] == ["ratelimited", None] * 3
 
 
+async def test_a_budget_refuses_posts_beyond_the_workspace_and_channel_rates(slack: FakeSlack) -> None:
+    now = [0.0]
+    slack.enforce_budget(2, workspace_burst=2, clock=lambda: now[0])
+    client = web(slack)
+
+    async def post(channel: str) -> str:
+        try:
+            await client.chat_postMessage(channel=channel, text="x")
+            return "ok"
+        except SlackApiError as e:
+            return f"{e.response.status_code} after {e.response.headers['Retry-After']}"
+
+    assert [await post("C1"), await post("C2"), await post("C3")] == ["ok", "ok", "429 after 1"]
+    slack.add_user("U1", "ayu")
+    assert (await client.users_info(user="U1"))["ok"]  # other methods have no budget
+    now[0] = 0.5  # one workspace token back, but C1 had its message this second
+    assert [await post("C1"), await post("U7")] == ["429 after 1", "ok"]
+    now[0] = 1.0
+    assert [await post(slack.dm_channel("U7")), await post("C1")] == ["429 after 1", "ok"]  # a DM is its D…
+    assert [c.failed for c in slack.calls_to("chat.postMessage")] == [
+        None, None, "ratelimited", "ratelimited", None, "ratelimited", None]
+    assert len(slack.messages) == 4  # refused posts cost nothing and store nothing
+
+
+async def test_a_budget_waits_whole_seconds_and_keeps_workspaces_apart(slack: FakeSlack) -> None:
+    now = [0.0]
+    budget = slack.enforce_budget(0.25, channel_rate=10, clock=lambda: now[0])
+    slack.tokens["xoxb-other"] = {"team_id": "T2"}
+    assert (await web(slack).chat_postMessage(channel="C1", text="x"))["ok"]
+    with pytest.raises(SlackApiError) as raised:
+        await web(slack).chat_postMessage(channel="C2", text="x")
+    assert raised.value.response.headers["Retry-After"] == "4"  # a token every 4 s
+    assert (await web(slack, "xoxb-other").chat_postMessage(channel="C1", text="x"))["ok"]
+    assert set(budget.workspaces) == {"T1", "T2"}
+    with pytest.raises(ValueError, match="positive"):
+        slack.enforce_budget(0)
+
+
 async def test_wait_for_wakes_on_the_call_and_times_out_clearly(slack: FakeSlack) -> None:
     waiter = asyncio.create_task(slack.wait_for("chat.postMessage", count=2, timeout=5))
     await web(slack).chat_postMessage(channel="C1", text="1")
