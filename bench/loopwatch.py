@@ -216,22 +216,18 @@ def _current_tasks() -> dict[asyncio.AbstractEventLoop, asyncio.Task[Any]]:
 
 def peak_rss_mb() -> float:
     """The process's peak resident set size in MiB (VmHWM from /proc, else getrusage's ru_maxrss)."""
-    try:
+    with contextlib.suppress(OSError):  # no /proc here: the fallback below answers
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
-    except OSError:
-        pass
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def rss_mb() -> float:
     """The current resident set size in MiB (VmRSS), 0 where /proc is not available."""
-    try:
+    with contextlib.suppress(OSError):  # no /proc here: the fallback below answers
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    except OSError:
-        pass
     return 0.0

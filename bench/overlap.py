@@ -27,6 +27,7 @@ Targets (the issue, for the full 30 days): speedup ≥ 100 and `engine_ms.cold` 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -209,12 +210,10 @@ def _first_difference(a: Sequence[Span], b: Sequence[Span]) -> str:
 
 
 def _cpu() -> str:
-    try:
+    with contextlib.suppress(OSError):  # no /proc here: the fallback below answers
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
     return platform.processor() or "unknown CPU"
 
 

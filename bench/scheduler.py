@@ -119,20 +119,16 @@ def log(message: str) -> None:
 
 def machine() -> dict[str, Any]:
     model = platform.processor() or "unknown CPU"
-    try:
+    with contextlib.suppress(OSError):  # no /proc here: the fallback below answers
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     memory = None
-    try:
+    with contextlib.suppress(OSError):  # no /proc here: the fallback below answers
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 memory = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
     return {"cpu": model, "cpus": os.cpu_count(), "memory_gib": memory, "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
             "load_average": [round(n, 2) for n in os.getloadavg()]}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -68,12 +69,10 @@ def machine() -> dict[str, Any]:
     except OSError:
         model = platform.processor()
     memory = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration, ValueError):  # no /proc here: the fallback below answers
         kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                        if line.startswith("MemTotal")))
         memory = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
     return {"cpu": model, "cpus": os.cpu_count(), "memory": memory, "machine": platform.machine(),
             "system": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version}

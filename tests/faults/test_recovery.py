@@ -75,7 +75,7 @@ class DeadDatabaseDispatcher:
         raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
 
     def request_stop(self) -> None:
-        pass
+        """Nothing to stop: this stand-in runs no loop of its own."""
 
     async def release_claims(self) -> int:
         return 0
