@@ -8,7 +8,7 @@ import socket
 from datetime import timedelta
 
 from bot.clock import Clock, ManualClock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, secrets_of
 from bot.core.actions import Action, SendResult
 from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
@@ -37,6 +37,7 @@ from bot.features.standups import spec as standup_spec
 from bot.features.standups.answers import reply as standup_reply
 from bot.features.standups.compose import composers as standup_composers
 from bot.features.standups.source import StandupSource
+from bot.logs import install_redaction
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.lateness import Policies
 from bot.scheduling.planner import Planner
@@ -107,6 +108,7 @@ class Rekan:
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  database_url: str | None = None) -> None:
         self.settings = settings
+        install_redaction(secrets_of(settings))  # before anything can log: no record ever holds a token
         self.clock: Clock = clock or SystemClock()
         self.db = Database(database_url or settings.rekan.database_url)
         self.registry = build_registry()
@@ -121,6 +123,7 @@ class Rekan:
         self.dispatcher = Dispatcher(self.db, self.clock, self.outbound, policies, worker_id=worker,
                                      lease=timedelta(seconds=sched.lease_seconds),
                                      batch_size=sched.dispatch_batch_size,
+                                     concurrency=sched.dispatch_concurrency,
                                      platforms=lambda: self.outbound.platforms,
                                      composers=standup_composers(self.db))
         self.planner = Planner(self.db, self.clock, [DeadlineSource(), StandupSource()])

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from bot import dbcli
 from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings, redact_url
 from bot.features.meetings import cli as meetings_cli
@@ -44,8 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     sync = discord_sub.add_parser("sync", help="replace the application's slash commands with Rekan's")
     sync.add_argument("--guild", help="sync to one guild only (instant), by its id")
     discord_sub.add_parser("invite-url", help="print the URL that adds Rekan to a server")
-    db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("db_command", choices=["upgrade", "current"])
+    dbcli.add_parser(sub)
     meetings_cli.add_parser(sub)
     return parser
 
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{redact_url(settings.rekan.database_url)}; platforms: {platforms})")
         return 0
     if args.command == "db":
-        return asyncio.run(_db(settings, args.db_command))
+        return dbcli.run(args, settings.rekan.database_url)
     if args.command == "run":
         return _run(settings)
     if args.command == "when":
@@ -164,20 +164,6 @@ async def _shell_async(settings: Settings, *, speaker: str | None, demo: bool, j
         return await shell.run(lines, banner=interactive, demo=demo)
     finally:
         await app.stop()
-
-
-async def _db(settings: Settings, command: str) -> int:
-    from storage.session import Database
-
-    db = Database(settings.rekan.database_url)
-    try:
-        if command == "upgrade":
-            await db.upgrade()
-        print(f"database {redact_url(settings.rekan.database_url)} at revision "
-              f"{await db.current_revision() or 'none'} (head {db.head_revision()})")
-        return 0
-    finally:
-        await db.dispose()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Generic, TypeVar, final
+from urllib.parse import unquote
 
 T = TypeVar("T")
 
@@ -32,6 +33,13 @@ DEFAULT_GRACE_MINUTES: Final[Mapping[str, int]] = MappingProxyType(
     {"reminder": 120, "deadline_assigned": 1440, "deadline_overdue": 720, "deadline_digest": 720,
      "deadline_left": 1440, "standup_prompt": 120, "standup_report": 240, "default": 60}
 )
+
+DEFAULT_DISPATCH_CONCURRENCY: Final = 8
+"""Sends in flight at once: about R x (round trip + 5 ms) x 1.5 for a 100 ms platform round trip at 50/s."""
+DEFAULT_SLACK_WORKSPACE_RATE: Final = 10.0
+"""600 posts a minute: Slack allows "several hundred a minute" per workspace above 1/s per channel."""
+DEFAULT_DISCORD_GLOBAL_RATE: Final = 49
+"""One under Discord's global 50 requests a second, so a second's last request is not the one refused."""
 
 _SQLITE: Final = "sqlite+aiosqlite://"
 _POSTGRES: Final = "postgresql+asyncpg://"
@@ -148,6 +156,8 @@ class SlackSettings:
     client_secret: Secret | None = None
     api_url: str | None = None
     """Web API base URL; unset is slack.com. For a fake Slack in tests, or a corporate proxy."""
+    workspace_rate: float = DEFAULT_SLACK_WORKSPACE_RATE
+    """Messages a second Rekan posts across one workspace (each channel gets about one a second anyway)."""
 
     @property
     def enabled(self) -> bool:
@@ -174,6 +184,8 @@ class DiscordSettings:
     """REST base URL (…/api/v10); unset is discord.com. For a fake Discord in tests, or a proxy."""
     gateway_url: str | None = None
     """Gateway websocket URL; unset is whatever Discord's /gateway says."""
+    global_rate: int = DEFAULT_DISCORD_GLOBAL_RATE
+    """REST requests a second across the bot, kept under Discord's global limit (50) before it refuses."""
 
     @property
     def enabled(self) -> bool:
@@ -218,6 +230,7 @@ class SchedulingSettings:
     planner_interval_seconds: int = 60
     lease_seconds: int = 60
     dispatch_batch_size: int = 200
+    dispatch_concurrency: int = DEFAULT_DISPATCH_CONCURRENCY
     grace_minutes: Mapping[str, int] = field(default_factory=_default_grace)
 
     def grace_for(self, kind: str) -> timedelta:
@@ -261,7 +274,8 @@ KNOWN_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "rekan": ("database_url", "default_locale", "log_level", "log_format"),
         "http": ("port", "host"),
-        "slack": ("bot_token", "signing_secret", "app_token", "client_id", "client_secret", "api_url"),
+        "slack": ("bot_token", "signing_secret", "app_token", "client_id", "client_secret", "api_url",
+                  "workspace_rate"),
         "discord": (
             "bot_token",
             "application_id",
@@ -271,8 +285,10 @@ KNOWN_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "guild_id",
             "api_url",
             "gateway_url",
+            "global_rate",
         ),
-        "scheduling": ("planner_interval_seconds", "lease_seconds", "dispatch_batch_size", "grace_minutes"),
+        "scheduling": ("planner_interval_seconds", "lease_seconds", "dispatch_batch_size",
+                       "dispatch_concurrency", "grace_minutes"),
         "shell": ("history_file", "member"),
     }
 )
@@ -352,6 +368,30 @@ class _Int(_Check[int]):
     def parse_text(self, text: str) -> int:
         try:
             number = int(text, 10)
+        except ValueError:
+            raise _Invalid(self.expected) from None
+        return self.parse(number)
+
+
+@dataclass(frozen=True)
+class _Number(_Check[float]):
+    """A number (whole or not) above `low`, at most `high`; booleans and quoted numbers are refused."""
+
+    low: float
+    high: float
+    expected: str
+
+    def parse(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            hint = ", written without quotes" if isinstance(value, str) else ""
+            raise _Invalid(self.expected + hint)
+        if not self.low < value <= self.high:
+            raise _Invalid(self.expected)
+        return float(value)
+
+    def parse_text(self, text: str) -> float:
+        try:
+            number = float(text)
         except ValueError:
             raise _Invalid(self.expected) from None
         return self.parse(number)
@@ -601,6 +641,10 @@ def _read_slack(section: _Section) -> SlackSettings:
         client_id=section.optional("client_id", _Text("a Slack client id in quotes"), "SLACK_CLIENT_ID"),
         client_secret=section.optional("client_secret", _Token("Slack client secret"), "SLACK_CLIENT_SECRET"),
         api_url=section.optional("api_url", _Text('an http(s) URL ending in "/api/"'), "SLACK_API_URL"),
+        workspace_rate=section.value(
+            "workspace_rate", _Number(0, 1000, "a number of messages a second above 0, at most 1000"),
+            DEFAULT_SLACK_WORKSPACE_RATE,
+        ),
     )
     if settings.api_url is not None and not _SLACK_API_URL.fullmatch(settings.api_url):
         raise section.fail("api_url", 'an http(s) URL ending in "/api/", e.g. "https://slack.com/api/"')
@@ -636,6 +680,10 @@ def _read_discord(section: _Section) -> DiscordSettings:
         api_url=_url(section, "api_url", "DISCORD_API_URL", _DISCORD_API_URL,
                      'an http(s) URL ending in "/api/v10"'),
         gateway_url=_url(section, "gateway_url", "DISCORD_GATEWAY_URL", _WS_URL, "a ws:// or wss:// URL"),
+        global_rate=section.value(
+            "global_rate", _Int(1, 10000, "a whole number of requests a second from 1 to 10000"),
+            DEFAULT_DISCORD_GLOBAL_RATE,
+        ),
     )
 
 
@@ -657,6 +705,9 @@ def _read_scheduling(section: _Section, file: str | None) -> SchedulingSettings:
         lease_seconds=section.value("lease_seconds", _SECONDS, 60),
         dispatch_batch_size=section.value(
             "dispatch_batch_size", _Int(1, 10000, "a whole number from 1 to 10000"), 200
+        ),
+        dispatch_concurrency=section.value(
+            "dispatch_concurrency", _Int(1, 256, "a whole number from 1 to 256"), DEFAULT_DISPATCH_CONCURRENCY
         ),
         grace_minutes=_read_grace(section.raw("grace_minutes"), file),
     )
@@ -757,3 +808,15 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         shell=_read_shell(section("shell")),
         source=None if path is None else path.absolute(),
     )
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Every credential in the settings, for the log redaction: tokens, secrets, the database password."""
+    found = [v.reveal() for section in (settings.slack, settings.discord)
+             for v in vars(section).values() if isinstance(v, Secret)]
+    match = _URL_PASSWORD.search(settings.rekan.database_url)
+    if match is not None:
+        password = settings.rekan.database_url[match.end(1) + 1:match.end() - 1]
+        found.append(unquote(password))
+        found.append(password)
+    return found

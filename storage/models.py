@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    null,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -96,6 +97,7 @@ class DeliveryRow(Base):
     __table_args__ = (
         UniqueConstraint("kind", "source_id", "occurrence", name="uq_deliveries_occurrence"),
         Index("ix_deliveries_status_due", "status", "due_at"),
+        Index("ix_deliveries_source_due", "source_id", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -162,7 +164,9 @@ class DeadlineRow(Base):
     """A deadline (for members or a channel) or a personal reminder: an instant, or a rule in a zone."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (Index("ix_deadlines_workspace_status", "workspace_id", "status"),)
+    __table_args__ = (Index("ix_deadlines_workspace_status", "workspace_id", "status"),
+                      Index("ix_deadlines_status_planned_until", "status", "planned_until"),
+                      Index("ix_deadlines_status_kind_due", "status", "kind", "due_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -182,6 +186,8 @@ class DeadlineRow(Base):
     updated_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
     done_by: Mapped[str | None] = mapped_column(String(64))
+    planned_until: Mapped[datetime | None] = mapped_column(onupdate=null())
+    """Every send due before this is in the outbox; any other change to the row clears it (re-plan)."""
 
     assignees: Mapped[list[DeadlineAssigneeRow]] = relationship(
         back_populates="deadline", cascade="all, delete-orphan", lazy="raise",
@@ -309,3 +315,16 @@ class MeetingPollRow(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class DmChannelRow(Base):
+    """A member's DM channel with the bot: Discord needs its id before a DM, and opening it is a request."""
+
+    __tablename__ = "dm_channels"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

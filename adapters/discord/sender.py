@@ -21,6 +21,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route
 
+from adapters.discord.dm_channels import DmChannels
 from adapters.discord.render import DiscordMessage, render_choice, render_content
 from adapters.discord.translate_in import DiscordReply
 from bot.core.actions import (
@@ -80,10 +81,11 @@ def _payload(message: DiscordMessage, *, ephemeral: bool) -> dict[str, Any]:
 class DiscordSender:
     """Performs one action; raises TransientSendError or PermanentSendError on failure."""
 
-    def __init__(self, http: Callable[[], HTTPClient], *, timeout: float = REQUEST_TIMEOUT) -> None:
+    def __init__(self, http: Callable[[], HTTPClient], *, timeout: float = REQUEST_TIMEOUT,
+                 dm_channels: DmChannels | None = None) -> None:
         self._http = http
         self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._dm_channels: dict[str, str] = {}
+        self._dm_channels = dm_channels or DmChannels(None)
         self.followed_up: set[str] = set()
         """Interactions that got a follow-up (the first one replaces the deferred 'thinking…')."""
 
@@ -166,15 +168,15 @@ class DiscordSender:
         return SendResult(message_id=first)
 
     async def _channel(self, to: ConversationRef) -> str:
-        """A DM needs its channel id first; Discord returns the same one every time, so it is cached."""
+        """A DM needs its channel id first; Discord returns the same one every time, so it is kept."""
         if to.kind is ConversationKind.CHANNEL:
             return to.conversation_id
-        user = to.conversation_id
-        if user not in self._dm_channels:
-            route = Route("POST", "/users/@me/channels")
-            channel = await self._http().request(route, json={"recipient_id": user}, timeout=self._timeout)
-            self._dm_channels[user] = str(channel["id"])
-        return self._dm_channels[user]
+        return await self._dm_channels.channel(to.workspace_id, to.conversation_id, self._open_dm)
+
+    async def _open_dm(self, user: str) -> str:
+        route = Route("POST", "/users/@me/channels")
+        channel = await self._http().request(route, json={"recipient_id": user}, timeout=self._timeout)
+        return str(channel["id"])
 
     async def _upload(self, action: Upload) -> SendResult:
         channel = await self._channel(action.to)

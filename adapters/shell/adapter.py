@@ -23,12 +23,13 @@ from adapters.shell.translate_in import PLATFORM, ShellInstruction, translate_li
 from bot.app import Rekan
 from bot.core.actions import Action, Send, SendResult
 from bot.core.capabilities import SHELL
-from bot.core.identity import AccountRef, ConversationRef, Member
+from bot.core.identity import AccountRef, ConversationRef, Member, WorkspaceRef
 from bot.core.prompts import pending_question
 from bot.features.profile import service as profile
 from bot.i18n import normalize_locale, translate
 from bot.time.format import format_instant
 from bot.time.zones import get_zone
+from storage.repositories import member_reads
 from storage.repositories import members as members_repo
 
 _DURATION = re.compile(r"(\d+)\s*(d|h|m|s)", re.IGNORECASE)
@@ -71,9 +72,12 @@ class ShellAdapter:
         return SendResult(message_id=uuid.uuid4().hex)
 
     async def _viewer(self, user_id: str) -> Viewer:
-        member = await self._member(user_id)
-        zone = member.tz if member and member.tz else "UTC"
-        return Viewer(zone=zone, locale=await self._locale(user_id), now=self.app.clock.now())
+        """How `user_id` reads times and words (their zone and language), in one read."""
+        ref = WorkspaceRef(platform=PLATFORM, workspace_id=self.workspace_id)
+        zone, locale, workspace_locale = await self.app.db.read_with(
+            lambda c: member_reads.reader_prefs_on(c, ref, user_id))
+        return Viewer(zone=zone or "UTC", locale=normalize_locale(locale or workspace_locale),
+                      now=self.app.clock.now())
 
     async def _member(self, user_id: str) -> Member | None:
         async with self.app.db.read() as s:
@@ -88,10 +92,15 @@ class ShellAdapter:
             row = None if ws is None else await members_repo.get_member(s, ws.id, user_id)
         return normalize_locale((row.locale if row else None) or (ws.default_locale if ws else None))
 
-    async def _emit(self, action: Action) -> None:
+    async def _emit(self, action: Action, viewers: dict[str, Viewer] | None = None) -> None:
+        """Print one action as its reader sees it; `viewers` keeps readers already looked up for one line."""
         where = destination(action.to, self.speaker)
         reader = self.speaker if where is None or not where.startswith("DM") else action.to.conversation_id
-        viewer = await self._viewer(reader)
+        viewer = viewers.get(reader) if viewers is not None else None
+        if viewer is None:
+            viewer = await self._viewer(reader)
+            if viewers is not None:
+                viewers[reader] = viewer
         if self.json_mode:
             self._print(json.dumps(render_json(action, viewer), ensure_ascii=False))
         else:
@@ -129,8 +138,9 @@ class ShellAdapter:
             return True
         if isinstance(item, ShellInstruction):
             return await self._instruction(item)
+        viewers: dict[str, Viewer] = {}  # the answers to one line are read as things stand after it
         for action in await self.app.handle(item, SHELL):
-            await self._emit(action)
+            await self._emit(action, viewers)
         if self.app.manual_clock is not None:
             # A stopped clock never wakes the dispatcher: send what the command made due now (a
             # deadline's notices to its assignees) before the next line is read.

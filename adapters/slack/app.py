@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -49,10 +50,6 @@ log = logging.getLogger(__name__)
 
 VIEW_ACK_BUDGET = 2.0
 """Seconds the core may take on a modal submission before Slack's 3-second ack must go without errors."""
-WORKSPACE_RATE = 10.0
-"""Messages per second across a workspace: well under chat.postMessage's tier, leaving room for replies."""
-
-
 INTERACTIVE_RATE = 20
 
 
@@ -71,10 +68,13 @@ class SlackAdapter:
         self._api_url = api_url or settings.slack.api_url  # a fake Slack in tests; None is slack.com
         self.profiles = ProfileCache()
         self._clients: dict[str, AsyncWebClient] = {}
+        self._session: aiohttp.ClientSession | None = None
         self._installations: AsyncSQLAlchemyInstallationStore | None = None
         self.bolt = self._build_bolt()
-        direct = SlackSender(self.client_for)
-        self.sender = SendQueue(direct, per_destination_rate=1.0, workspace_rate=WORKSPACE_RATE)
+        direct = SlackSender(self.client_for, session=lambda: self._session)
+        # Slack's chat.postMessage: about 1 a second per channel, and a workspace budget above that.
+        self.sender = SendQueue(direct, per_destination_rate=1.0,
+                                workspace_rate=settings.slack.workspace_rate)
         # Answers through an interaction's response_url are not channel posts: Slack does not pace
         # them per channel, so a busy channel's commands are not made to queue behind each other.
         self._answers = SendQueue(direct, per_destination_rate=INTERACTIVE_RATE, burst=INTERACTIVE_RATE)
@@ -90,10 +90,26 @@ class SlackAdapter:
     # --- set-up ------------------------------------------------------------------------------
 
     def _web_client(self, token: str | None = None) -> AsyncWebClient:
-        kwargs: dict[str, Any] = {"token": token}
+        kwargs: dict[str, Any] = {"token": token, "session": self._session}
         if self._api_url:
             kwargs["base_url"] = self._api_url
         return AsyncWebClient(**kwargs)
+
+    async def open_http(self) -> None:
+        """One aiohttp session for every Web API call: without it slack_sdk opens a connection (and a TLS
+        handshake) per call. Bolt copies its client's session into the client it gives each listener."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        for client in (self.bolt.client, *self._clients.values()):
+            client.session = self._session
+
+    async def close_http(self) -> None:
+        """Close the shared session; a call made after this opens its own, as slack_sdk does by default."""
+        session, self._session = self._session, None
+        for client in (self.bolt.client, *self._clients.values()):
+            client.session = None
+        if session is not None:
+            await session.close()
 
     def _build_bolt(self) -> AsyncApp:
         slack = self.settings.slack
@@ -133,6 +149,7 @@ class SlackAdapter:
     async def start(self) -> None:
         """Connect the socket, or serve HTTP; OAuth installs always need the HTTP routes."""
         slack = self.settings.slack
+        await self.open_http()
         if slack.socket_mode:
             assert slack.app_token is not None
             self._socket = AsyncSocketModeHandler(self.bolt, slack.app_token.reveal())
@@ -159,6 +176,7 @@ class SlackAdapter:
             await self._runner.cleanup()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.close_http()
 
     async def client_for(self, team_id: str) -> AsyncWebClient:
         """The bot token of a workspace: the configured one, or the installation's (OAuth)."""

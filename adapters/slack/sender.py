@@ -32,6 +32,7 @@ from bot.core.identity import ConversationKind, ConversationRef
 from bot.scheduling.sender import PermanentSendError, TransientSendError
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
+SessionFor = Callable[[], aiohttp.ClientSession | None]
 
 # Slack error codes that will fail the same way every time: record, report to the owner, never retry.
 PERMANENT_ERRORS = frozenset({
@@ -50,7 +51,11 @@ def classify(exc: SlackApiError) -> Exception:
     status = getattr(response, "status_code", 200)
     if status == 429:
         retry = (response.headers or {}).get("Retry-After") or (response.headers or {}).get("retry-after")
-        return TransientSendError(retry_after=float(retry) if retry else None, reason="ratelimited")
+        # Slack does not say which limit refused: a method's workspace tier, the workspace's posting budget,
+        # or chat.postMessage's one a second per channel. Pausing the workspace covers all three (the
+        # channel is in it); pausing only the channel let the other senders run into the budget again.
+        return TransientSendError(retry_after=float(retry) if retry else None, reason="ratelimited",
+                                  scope="workspace")
     data = getattr(response, "data", None)
     # A 5xx from a proxy may carry a plain-text body, which slack_sdk keeps as a str, not a dict.
     code = str(data.get("error") or f"http_{status}") if isinstance(data, dict) else f"http_{status}"
@@ -76,8 +81,9 @@ def split_message_id(value: str) -> tuple[str, str]:
 class SlackSender:
     """Performs one action; raises TransientSendError or PermanentSendError on failure."""
 
-    def __init__(self, client_for: ClientFor) -> None:
+    def __init__(self, client_for: ClientFor, *, session: SessionFor = lambda: None) -> None:
         self._client_for = client_for
+        self._session = session
 
     async def perform(self, action: Action) -> SendResult:
         try:
@@ -115,7 +121,7 @@ class SlackSender:
                     handle: object, visibility: Visibility, thread: str | None) -> SendResult:
         reply = handle if isinstance(handle, SlackReply) else None
         if reply is not None and reply.response_url:
-            await _respond(reply.response_url, messages, visibility)
+            await _respond(reply.response_url, messages, visibility, self._session())
             return SendResult(message_id=None)
         if reply is not None and visibility is Visibility.EPHEMERAL and to.kind is ConversationKind.CHANNEL:
             for m in messages:
@@ -151,10 +157,11 @@ class SlackSender:
         return SendResult(message_id=None)
 
 
-async def _respond(url: str, messages: list[SlackMessage], visibility: Visibility) -> None:
+async def _respond(url: str, messages: list[SlackMessage], visibility: Visibility,
+                   session: aiohttp.ClientSession | None) -> None:
     """Answer through the interaction's response_url: works in channels Rekan was never invited to."""
     kind = "ephemeral" if visibility is Visibility.EPHEMERAL else "in_channel"
-    webhook = AsyncWebhookClient(url)
+    webhook = AsyncWebhookClient(url, session=session)
     for m in messages:
         response = await webhook.send_dict({"response_type": kind, "text": m.text, "blocks": m.blocks,
                                             "replace_original": False})

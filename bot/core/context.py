@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,19 +95,27 @@ class Context:
                         reply_handle=self.event.reply_handle, errors=tuple(errors))
 
 
+@functools.lru_cache(maxsize=2048)
+def _parsed(key: str, locale: str) -> tuple[tuple[Text | None, str | None, str], ...]:
+    """A catalog template split once: (literal text, placeholder name, format of the value)."""
+    parts = []
+    for literal, name, spec, conv in string.Formatter().parse(translate(key, locale)):
+        fmt = "{" + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+        parts.append((Text(text=literal) if literal else None, name, fmt))
+    return tuple(parts)
+
+
 def message_paragraph(key: str, locale: str, **values: Any) -> Paragraph:
     """Format a catalog template, keeping Inline values as nodes and strings as escaped Text."""
-    template = translate(key, locale)
     inlines: list[Inline] = []
-    for literal, name, spec, conv in string.Formatter().parse(template):
-        if literal:
-            inlines.append(Text(text=literal))
+    for literal, name, fmt in _parsed(key, locale):
+        if literal is not None:
+            inlines.append(literal)
         if name is None:
             continue
         value = values[name]
         if isinstance(value, INLINE_TYPES):
             inlines.append(value)
         else:
-            fmt = "{" + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
-            inlines.append(Text(text=fmt.format(value)))
+            inlines.append(Text(text=format(value) if fmt == "{}" else fmt.format(value)))
     return Paragraph(inlines=tuple(inlines))

@@ -20,6 +20,9 @@ class Request:
 
     ctx: Context
     command: Resolved | None = None
+    first_delivery: bool | None = None
+    """Whether the event id was new, when the router already recorded it with the context (one
+    transaction instead of two); None when `deduplicate` has to record it itself."""
 
 
 Next = Callable[[Request], Awaitable[Sequence[Action]]]
@@ -28,9 +31,11 @@ Middleware = Callable[[Request, Next], Awaitable[Sequence[Action]]]
 
 async def deduplicate(req: Request, call_next: Next) -> Sequence[Action]:
     """Platforms retry deliveries they think were lost; the same event id runs once."""
-    event = req.ctx.event
-    async with req.ctx.db.session() as s:
-        first = await mark_processed(s, event.platform, event.event_id, req.ctx.now)
+    first = req.first_delivery
+    if first is None:
+        event = req.ctx.event
+        async with req.ctx.db.session() as s:
+            first = await mark_processed(s, event.platform, event.event_id, req.ctx.now)
     return await call_next(req) if first else []
 
 

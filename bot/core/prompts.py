@@ -62,9 +62,8 @@ async def remember_choice(db: Database, workspace_pk: int, ask: AskChoice, now: 
     else:
         user = ANY_MEMBER
     payload = {"choices": _choices_to_list(ask.choices), "prompt": prompt_text}
-    async with db.session() as s:
-        await repo.save_prompt(s, workspace_pk, user, key=ask.key, kind="choice", payload=payload,
-                               now=now, expires_at=ask.expires_at)
+    await db.write_with(lambda c: repo.save_prompt_on(c, workspace_pk, user, key=ask.key, kind="choice",
+                                                      payload=payload, now=now, expires_at=ask.expires_at))
 
 
 async def take_choice(db: Database, workspace_pk: int, user_id: str, key: str, value: str,

@@ -6,21 +6,26 @@ the traceback, so a user never sees a traceback and an operator can still find w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import heap
 from bot.core.actions import Action, AskChoice, OpenForm, Send, Visibility
 from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
 from bot.core.content import Content
 from bot.core.context import Context, Services
 from bot.core.events import ActionTriggered, Event, FormSubmitted, HomeOpened, MemberLeft, MessageReceived
-from bot.core.identity import UNSCOPED, ConversationRef
+from bot.core.identity import UNSCOPED, ConversationRef, Member, Workspace
 from bot.core.middleware import (
     Middleware,
     Next,
@@ -42,7 +47,9 @@ from bot.core.prompts import (
 from bot.core.render_text import render_plain
 from bot.i18n import translate
 from bot.time.zones import is_valid_zone
+from storage.repositories import member_reads
 from storage.repositories import members as members_repo
+from storage.repositories.events import mark_processed, mark_processed_on
 from storage.session import Database
 
 log = logging.getLogger("rekan.router")
@@ -80,6 +87,7 @@ class Router:
         self._messages: list[MessageHandler] = []
         self._home: HomeHandler | None = None
         self._left: list[HomeHandler] = []
+        self._started = False
 
     @property
     def db(self) -> Database:
@@ -109,11 +117,19 @@ class Router:
         self._messages.append(handler)
 
     async def handle(self, event: Event, caps: Capabilities) -> list[Action]:
-        """Run one event through the chain; never raises."""
+        """Run one event through the chain; never raises.
+
+        Each event first lets the event loop run everything else that is ready: with SQLite in-line an
+        event may never wait on anything, and a burst of them must not hold the loop between them."""
+        if not self._started:
+            self._started = True
+            heap.settle()  # start-up is over: its heap stays out of the collector's full passes
+        await asyncio.sleep(0)
         ctx: Context | None = None
         try:
-            ctx = await self._context(event, caps)
-            actions = await self._chain(Request(ctx=ctx), 0)
+            ctx, first = await self._context(event, caps, mark=deduplicate in self.middleware)
+            await asyncio.sleep(0)  # and again between the context and the handler
+            actions = await self._chain(Request(ctx=ctx, first_delivery=first), 0)
             return await self.prepare(ctx, actions)
         except Exception:
             error_id = secrets.token_hex(4)
@@ -128,26 +144,31 @@ class Router:
                 )
             ]
 
-    async def _context(self, event: Event, caps: Capabilities) -> Context:
+    async def _context(self, event: Event, caps: Capabilities, *, mark: bool) -> tuple[Context, bool | None]:
+        """Who and where, and (with `mark`) whether this event id is new, in one write transaction.
+
+        A known member whose platform profile is unchanged is read, and only the event id written, in one
+        hop into the database (`Database.write_with`); first contact or a changed profile goes through
+        the ORM's `ensure_member`.
+        """
         now = self.services.clock.now()
+        name, zone = _name(event.actor_name), _valid_zone(event.actor_tz)
+        if event.actor.workspace_id != UNSCOPED:
+            known = await self.db.write_with(partial(_known, event, now, mark, name, zone))
+            if known is not None:
+                found, first = known
+                assert found.member is not None
+                return Context(event=event, workspace=found.workspace, member=found.member,
+                               services=self.services, caps=caps), first
+        first = None
         async with self.db.session() as s:
             if event.actor.workspace_id == UNSCOPED:
                 event = await _scoped(s, event)
-            ws = await members_repo.ensure_workspace(s, event.actor.workspace, now=now)
-            first = await members_repo.count_members(s, ws.id) == 0
-            admin = event.actor_is_admin if event.actor_is_admin is not None else (first or None)
-            row = await members_repo.ensure_member(
-                s,
-                ws.id,
-                event.actor.user_id,
-                now=now,
-                display_name=_name(event.actor_name),
-                is_admin=admin,
-                platform_tz=_valid_zone(event.actor_tz),
-            )
-            workspace = members_repo.workspace_from_row(ws)
-            member = members_repo.member_from_row(row, ws)
-        return Context(event=event, workspace=workspace, member=member, services=self.services, caps=caps)
+            if mark:
+                first = await mark_processed(s, event.platform, event.event_id, now)
+            workspace, member = await _ensure(s, event, now, name, zone)
+        ctx = Context(event=event, workspace=workspace, member=member, services=self.services, caps=caps)
+        return ctx, first
 
     async def _chain(self, req: Request, index: int) -> Sequence[Action]:
         if index < len(self.middleware):
@@ -242,6 +263,28 @@ class Router:
             else:
                 out.append(action)
         return out
+
+
+def _known(event: Event, now: datetime, mark: bool, name: str | None, zone: str | None,
+           conn: Connection) -> tuple[member_reads.Found, bool | None] | None:
+    """The member as stored, and the event id marked; None, having written nothing, when the member has to
+    be written (new, or their platform profile changed)."""
+    found = member_reads.lookup_on(conn, event.actor.workspace, event.actor.user_id)
+    if found is None or member_reads.needs_ensure(found, display_name=name, is_admin=event.actor_is_admin,
+                                                  platform_tz=zone):
+        return None
+    return found, (mark_processed_on(conn, event.platform, event.event_id, now) if mark else None)
+
+
+async def _ensure(session: AsyncSession, event: Event, now: datetime, name: str | None,
+                  zone: str | None) -> tuple[Workspace, Member]:
+    """First contact (the first member of a workspace is its admin), or a profile the platform changed."""
+    ws = await members_repo.ensure_workspace(session, event.actor.workspace, now=now)
+    first = await members_repo.count_members(session, ws.id) == 0
+    admin = event.actor_is_admin if event.actor_is_admin is not None else (first or None)
+    row = await members_repo.ensure_member(session, ws.id, event.actor.user_id, now=now, display_name=name,
+                                           is_admin=admin, platform_tz=zone)
+    return members_repo.workspace_from_row(ws), members_repo.member_from_row(row, ws)
 
 
 async def _scoped(session: AsyncSession, event: Event) -> Event:

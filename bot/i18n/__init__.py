@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,9 @@ def catalog(locale: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=256)
 def normalize_locale(locale: str | None) -> str:
+    """'id_ID', 'id-ID', 'ID' → 'id'; anything else → English (remembered: every reply asks many times)."""
     if not locale:
         return DEFAULT_LOCALE
     base = locale.replace("-", "_").split("_")[0].lower()

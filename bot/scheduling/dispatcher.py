@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.core.actions import Action, SendResult
 from bot.core.serialize import ActionDecodeError, action_from_dict
+from bot.logs import event_scope
 from bot.scheduling.lateness import Lateness, Policies
+from bot.scheduling.marks import MARK_LIMIT, MarkWriter
 from bot.scheduling.reporting import MissedItem, report_missed
 from bot.scheduling.sender import (
     BAD_PAYLOAD,
@@ -28,7 +30,7 @@ from bot.scheduling.sender import (
     TransientSendError,
 )
 from storage.repositories import deliveries as repo
-from storage.repositories.deliveries import DeliveryRecord
+from storage.repositories.deliveries import DeliveryRecord, SentMark
 from storage.session import Database
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ class _Batch:
     lease_until: datetime
     queue: deque[DeliveryRecord]
     unstarted: set[int]
+    marks: MarkWriter
     active: set[int] = field(default_factory=set)
     failures: list[MissedItem] = field(default_factory=list)
 
@@ -103,16 +106,20 @@ class Dispatcher:
 
     def __init__(self, db: Database, clock: Clock, sender: ActionSender, policies: Policies, *,
                  worker_id: str, lease: timedelta = timedelta(seconds=60), batch_size: int = 200,
-                 concurrency: int = 1, max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
+                 concurrency: int = 1, mark_limit: int = MARK_LIMIT, mark_retry: timedelta | None = None,
+                 max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
                  platforms: Callable[[], Collection[str]] | None = None,
                  composers: Mapping[str, Composer] | None = None) -> None:
-        if lease <= timedelta(0) or batch_size < 1 or concurrency < 1 or max_attempts < 1:
-            raise ValueError("lease, batch_size, concurrency and max_attempts must be positive")
+        if min(batch_size, concurrency, mark_limit, max_attempts) < 1 or lease <= timedelta(0):
+            raise ValueError("lease, batch_size, concurrency, mark_limit and max_attempts must be positive")
         if not 0 < len(worker_id) <= WORKER_ID_MAX:
             raise ValueError(f"worker_id must be 1..{WORKER_ID_MAX} characters")
         self._db, self._clock, self._sender, self._policies = db, clock, sender, policies
         self.worker_id = worker_id
         self._lease, self._batch_size, self._concurrency = lease, batch_size, concurrency
+        self._mark_limit = mark_limit
+        # Marks are retried for half a lease: they land before anyone may take the rows over.
+        self._mark_retry = mark_retry if mark_retry is not None else lease / 2
         self._max_attempts = max_attempts
         self._backoff = backoff or Backoff()
         self._platforms = platforms  # read at every claim: adapters attach after construction
@@ -132,16 +139,50 @@ class Dispatcher:
                 # of ours is in flight, so give them back now rather than wait out our own lease.
                 await self.release_claims()
                 self._abandoned = False
+            # One mark writer for the pass: a batch's marks are written while the next batch is claimed.
+            marks = MarkWriter(self._db, self.worker_id, limit=self._mark_limit, retry_for=self._mark_retry)
             try:
-                while not self._stopping:
-                    claimed = await self._claim(tally)
-                    if claimed is None:
-                        break
-                    await self._send_batch(claimed, tally)
+                await self._batches(tally, marks)
+                await marks.drain()
             except BaseException:
                 self._abandoned = True
                 raise
+            finally:
+                tally.sent += marks.sent
+                tally.late += marks.late
+                tally.lost += marks.lost
         return tally.freeze()
+
+    async def _batches(self, tally: _Tally, marks: MarkWriter) -> None:
+        """Claim and send until nothing is due; while a quick batch is sent, the next one is claimed.
+
+        Claiming ahead hides the claim's round trip in a burst. A batch that took longer than a quarter
+        of the lease (a slow or rate-limited platform) is not claimed ahead of, so rows are not held
+        idle under our lease while another replica could send them.
+        """
+        claimed = await self._claim(tally, marks) if not self._stopping else None
+        quick = False
+        while claimed is not None and not self._stopping:
+            ahead = asyncio.create_task(self._claim(tally, marks)) if quick else None
+            started = self._clock.now()
+            try:
+                await self._send_batch(claimed, tally)
+            except BaseException:
+                if ahead is not None:  # its claims, if any, are released with ours (we are abandoned)
+                    ahead.cancel()
+                    with contextlib.suppress(BaseException):
+                        await ahead
+                raise
+            quick = self._clock.now() - started < self._lease / 4
+            if ahead is not None:
+                claimed = await ahead
+            elif self._stopping:
+                claimed = None
+            else:
+                # A slow batch's leases may have lapsed: its marks must land before we claim again, or
+                # we would take back (and send twice) rows the platform already accepted.
+                await marks.drain()
+                claimed = await self._claim(tally, marks)
 
     async def next_due_at(self) -> datetime | None:
         """The next instant something becomes claimable, for the scheduler's precise wake-up."""
@@ -160,7 +201,7 @@ class Dispatcher:
         """Finish the send in progress, start no other; `release_claims` then returns the rest."""
         self._stopping = True
 
-    async def _claim(self, tally: _Tally) -> _Batch | None:
+    async def _claim(self, tally: _Tally, marks: MarkWriter) -> _Batch | None:
         now = self._clock.now()
         lease_until = now + self._lease
         async with self._db.session() as s:
@@ -181,7 +222,8 @@ class Dispatcher:
         tally.expired += len(expired)
         gone = {r.id for r in expired}
         queue = deque(r for r in records if r.id not in gone)
-        return _Batch(lease_until=lease_until, queue=queue, unstarted={r.id for r in queue})
+        return _Batch(lease_until=lease_until, queue=queue, unstarted={r.id for r in queue},
+                      marks=marks)
 
     async def _send_batch(self, batch: _Batch, tally: _Tally) -> None:
         queue = batch.queue
@@ -216,7 +258,7 @@ class Dispatcher:
                             exc_info=True)
 
     async def _renew(self, batch: _Batch, extra: set[int]) -> set[int]:
-        ids = batch.unstarted | batch.active | extra
+        ids = batch.unstarted | batch.active | batch.marks.unmarked_ids | extra
         if not ids:
             return set()
         lease_until = self._clock.now() + self._lease
@@ -266,7 +308,7 @@ class Dispatcher:
                 await self._retry(record, None, type(exc).__name__, batch, tally)
                 return
             if composed is None:
-                await self._mark_sent(record, SendResult(message_id=None), False, tally)
+                await self._mark_sent(record, SendResult(message_id=None), False, batch)
                 return
             action = composed
         late = self._policies.classify(record.kind, record.due_at, self._clock.now()) is not Lateness.ON_TIME
@@ -283,26 +325,20 @@ class Dispatcher:
                         type(exc).__name__)
             await self._retry(record, None, type(exc).__name__, batch, tally)
         else:
-            await self._mark_sent(record, result, late, tally)
+            await self._mark_sent(record, result, late, batch)
 
     async def _perform(self, record: DeliveryRecord, action: Action) -> SendResult:
         """Send with the delivery's stable key in DELIVERY_KEY, for platforms that deduplicate by it."""
         token = DELIVERY_KEY.set(f"{record.id}:{record.kind}:{record.source_id}:{record.occurrence}")
         try:
-            return await self._sender.perform(action)
+            with event_scope(f"delivery:{record.id}"):  # what the send logs carries the delivery's id
+                return await self._sender.perform(action)
         finally:
             DELIVERY_KEY.reset(token)
 
-    async def _mark_sent(self, record: DeliveryRecord, result: SendResult, late: bool, tally: _Tally) -> None:
-        async with self._db.session() as s:
-            ok = await repo.mark_sent(s, record.id, worker_id=self.worker_id, sent_at=self._clock.now(),
-                                      message_id=result.message_id, late=late)
-        if ok:
-            tally.sent += 1
-            tally.late += late
-        else:
-            tally.lost += 1
-            log.warning("delivery %s was sent but another worker had taken over its claim", record.id)
+    async def _mark_sent(self, record: DeliveryRecord, result: SendResult, late: bool, batch: _Batch) -> None:
+        await batch.marks.add(SentMark(delivery_id=record.id, sent_at=self._clock.now(),
+                                       message_id=result.message_id, late=late))
 
     async def _retry(self, record: DeliveryRecord, retry_after: float | None, reason: str,
                      batch: _Batch, tally: _Tally) -> None:

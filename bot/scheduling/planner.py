@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -19,12 +21,29 @@ HORIZON = timedelta(hours=26)
 """More than a day, so a daily occurrence is in the outbox before a day-long outage starts."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class PlanPage:
+    """Part of a source's answer; with `more`, the planner asks again in a fresh transaction.
+
+    A source with many items answers a page at a time, so no transaction (and no stretch of the event
+    loop) holds all of them; it must record what a page covered, so the next call moves on.
+    """
+
+    deliveries: Sequence[PlannedDelivery]
+    more: bool = False
+
+
+MAX_PAGES = 1_000
+"""Pages of one source in one pass: a source that never says it is done cannot hold the planner."""
+
+
 class PlanSource(Protocol):
     """A feature's schedules (standups, deadlines): which sends fall due in `[start, end)`."""
 
     name: str
 
-    async def plan(self, session: AsyncSession, start: datetime, end: datetime) -> Sequence[PlannedDelivery]:
+    async def plan(self, session: AsyncSession, start: datetime,
+                   end: datetime) -> Sequence[PlannedDelivery] | PlanPage:
         ...
 
 
@@ -59,9 +78,19 @@ class Planner:
         return added
 
     async def _plan_one(self, source: PlanSource, start: datetime, end: datetime, now: datetime) -> int:
-        async with self._db.session() as s:
-            planned = await source.plan(s, start, end)
-            added = await enqueue(s, planned, now=now)
+        added, more, pages = 0, True, 0
+        while more and pages < MAX_PAGES:
+            pages += 1
+            async with self._db.session() as s:
+                answer = await source.plan(s, start, end)
+                page = answer if isinstance(answer, PlanPage) else PlanPage(deliveries=answer)
+                added += await enqueue(s, page.deliveries, now=now)
+            more = page.more
+            if more:
+                await asyncio.sleep(0)  # between pages: commands and sends get the loop and the database
+        if more:
+            log.warning("planner source %s still had pages after %d; the next pass goes on",
+                        source.name, pages)
         if added:
             log.info("planner source %s enqueued %d deliveries", source.name, added)
         return added

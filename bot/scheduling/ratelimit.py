@@ -3,6 +3,7 @@
 Token buckets per destination and per workspace pace the sends; a 429's Retry-After pauses that
 destination (or the workspace, or everything, as the error's scope says) for every caller, not just
 the one that was refused. Permanent failures pass straight through: retrying them only adds noise.
+`WindowPacer` spaces calls under a limit that spans every destination (a platform's global one).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -127,3 +129,42 @@ class SendQueue:
             bucket = buckets[key] = _Bucket(rate=rate, capacity=float(self._burst),
                                             tokens=float(self._burst), stamp=now)
         return bucket
+
+
+class WindowPacer:
+    """At most `limit` calls in any `window` seconds, and never two closer than `min_gap`, first come first
+    served: for a limit that spans every destination (Discord's global 50 requests a second).
+
+    Counted over a rolling window of the calls' real start times, so a caller that woke late does not
+    delay everyone after it. The gap (by default three quarters of an even spacing) keeps a second's calls
+    from leaving in one burst: the platform counts arrivals, and a burst that meets the end of its window
+    a few milliseconds early would be refused there.
+    """
+
+    def __init__(self, limit: int, window: float = 1.0, *, min_gap: float | None = None,
+                 clock_fn: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("limit must be at least 1 and window positive")
+        self._window = window
+        self._gap = 0.75 * window / limit if min_gap is None else min_gap
+        self._now, self._sleep = clock_fn, sleep
+        self._started: deque[float] = deque(maxlen=limit)
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return once a call may start; the caller must then start it."""
+        async with self._lock:  # FIFO: nobody overtakes a caller that is already waiting
+            delay = self._ready_at() - self._now()
+            if delay > 0:
+                await self._sleep(delay)
+            self._started.append(self._now())
+
+    def _ready_at(self) -> float:
+        """When the next call may start: its window has room and the last call is `min_gap` behind."""
+        if not self._started:
+            return self._now()
+        ready = self._started[-1] + self._gap
+        if len(self._started) == self._started.maxlen:
+            ready = max(ready, self._started[0] + self._window)
+        return ready

@@ -10,6 +10,7 @@ When the UTC date differs from the local date, the UTC part names its weekday to
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -83,13 +84,23 @@ def _style(locale: str) -> _Style:
 
 
 def _clock(moment: datetime | time, locale: str) -> str:
-    """A 24-hour wall-clock time of a local moment: '09:00' / '09.00'."""
-    return str(babel_dates.format_time(moment, _style(locale).time_pattern, locale=_language(locale)))
+    """A 24-hour wall-clock time of a local moment: '09:00' / '09.00' (the time pattern, written out)."""
+    return f"{moment.hour:02d}{_style(locale).time_separator}{moment.minute:02d}"
+
+
+@functools.cache
+def _names(language: Language) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Babel's wide day names (0 = Monday) and month names (1 = January) as the date pattern uses them."""
+    days = babel_dates.get_day_names("wide", context="format", locale=language)
+    months = babel_dates.get_month_names("wide", context="format", locale=language)
+    return tuple(str(days[d]) for d in range(_DAYS_PER_WEEK)), ("", *(str(months[m]) for m in range(1, 13)))
 
 
 def format_date(d: date, locale: str) -> str:
-    """'Monday, 30 November 2026' / 'Senin, 30 November 2026'."""
-    return str(babel_dates.format_date(d, _style(locale).date_pattern, locale=_language(locale)))
+    """'Monday, 30 November 2026' / 'Senin, 30 November 2026' ("EEEE, d MMMM y", written out: Babel's
+    pattern machinery took most of a reply's time)."""
+    days, months = _names(_language(locale))
+    return f"{days[d.weekday()]}, {d.day} {months[d.month]} {d.year}"
 
 
 def format_time(instant: datetime, zone: str, locale: str) -> str:
@@ -128,7 +139,12 @@ def format_minutes_of_day(minute: int, locale: str) -> str:
 
 def _day_names(locale: str, width: DayWidth) -> dict[int, str]:
     """Babel's day names, 0 = Monday."""
-    names = babel_dates.get_day_names(width, locale=_language(locale))
+    return _day_names_of(_language(locale), width)
+
+
+@functools.cache
+def _day_names_of(language: Language, width: DayWidth) -> dict[int, str]:
+    names = babel_dates.get_day_names(width, locale=language)
     return {day: str(names[day]) for day in range(_DAYS_PER_WEEK)}
 
 

@@ -700,14 +700,17 @@ def _similarity(key: str, word: str) -> float:
     return difflib.SequenceMatcher(None, word, key).ratio()
 
 
-def _close_words(key: str) -> list[str]:
-    """Up to three vocabulary words close to key, leaving out any clearly worse than the best one."""
+@functools.lru_cache(maxsize=4096)
+def _close_words(key: str) -> tuple[str, ...]:
+    """Up to three vocabulary words close to key, leaving out any clearly worse than the best one.
+
+    Remembered: comparing a word with every zone and city name takes milliseconds, and phrases repeat."""
     cutoff = FUZZY_CUTOFF if len(key) > _SHORT_WORD else _SHORT_WORD_CUTOFF
     words = difflib.get_close_matches(key, _tables().fuzzy_words, n=MAX_SUGGESTIONS, cutoff=cutoff)
     if not words:
-        return []
+        return ()
     best = _similarity(key, words[0])
-    return [word for word in words if _similarity(key, word) >= best - _FUZZY_MARGIN]
+    return tuple(word for word in words if _similarity(key, word) >= best - _FUZZY_MARGIN)
 
 
 def _suggest(key: str, at: datetime) -> ZoneLookup:

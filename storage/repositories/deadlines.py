@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, exists, or_, select
+from sqlalchemy import Select, Table, bindparam, delete, exists, or_, select
+from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,8 @@ DEADLINE = "deadline"
 REMINDER = "reminder"
 SETTINGS_KEY = "deadlines"
 WITHDRAWN = "withdrawn"
+
+_DEADLINES = cast(Table, DeadlineRow.__table__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,30 +110,32 @@ async def _records(session: AsyncSession, stmt: Any) -> list[DeadlineRecord]:
     return [_record(row, ws) for row, ws in (await session.execute(stmt)).all()]
 
 
+_ASSIGNEES = cast(Table, DeadlineAssigneeRow.__table__)
+_INSERT = sql_insert(_DEADLINES)
+_INSERT_ASSIGNEE = sql_insert(_ASSIGNEES)
+
+
 async def insert(session: AsyncSession, new: NewDeadline, *, now: datetime) -> DeadlineRecord:
-    row = DeadlineRow(
-        workspace_id=new.workspace_pk,
-        kind=new.kind,
-        title=new.title,
-        creator_user_id=new.creator,
-        channel_id=new.channel_id,
-        due_at=new.due_at,
-        zone=new.zone,
-        rrule=new.rrule,
-        anchor_local=new.anchor_local,
-        leads=list(new.leads),
-        urgent=new.urgent,
-        status=OPEN,
-        planned_from=now,
-        created_at=now,
-        updated_at=now,
-    )
-    row.assignees = [DeadlineAssigneeRow(workspace_id=new.workspace_pk, user_id=u) for u in new.assignees]
-    session.add(row)
-    await session.flush()
-    found = await get(session, new.workspace_pk, row.id)
-    assert found is not None
-    return found
+    """Two plain INSERTs, and the record built from what was written (the ORM's unit of work and reading
+    the row back cost more than the writes)."""
+    conn = await session.connection()
+    result = await conn.execute(_INSERT, {
+        "workspace_id": new.workspace_pk, "kind": new.kind, "title": new.title,
+        "creator_user_id": new.creator, "channel_id": new.channel_id, "due_at": new.due_at, "zone": new.zone,
+        "rrule": new.rrule, "anchor_local": new.anchor_local, "leads": list(new.leads), "urgent": new.urgent,
+        "status": OPEN, "planned_from": now, "created_at": now, "updated_at": now})
+    (deadline_id,) = result.inserted_primary_key or (None,)
+    assert deadline_id is not None
+    if new.assignees:
+        await conn.execute(_INSERT_ASSIGNEE, [{"workspace_id": new.workspace_pk, "deadline_id": deadline_id,
+                                               "user_id": u} for u in new.assignees])
+    ws = await session.get_one(WorkspaceRow, new.workspace_pk)
+    return DeadlineRecord(
+        id=deadline_id, workspace_pk=new.workspace_pk, platform=ws.platform,
+        workspace_external_id=ws.external_id, kind=new.kind, title=new.title, creator=new.creator,
+        assignees=tuple(new.assignees), channel_id=new.channel_id, due_at=new.due_at.astimezone(UTC),
+        zone=new.zone, rrule=new.rrule, anchor_local=new.anchor_local, leads=tuple(new.leads),
+        urgent=new.urgent, status=OPEN, planned_from=now.astimezone(UTC), created_at=now.astimezone(UTC))
 
 
 async def get(session: AsyncSession, workspace_pk: int, deadline_id: int) -> DeadlineRecord | None:
@@ -162,6 +167,7 @@ async def update(
             keep.get(u) or DeadlineAssigneeRow(workspace_id=workspace_pk, user_id=u) for u in assignees
         ]
     row.updated_at = now
+    row.planned_until = None  # planned again by the next pass, from the row as it is now
     if replan:
         row.planned_from = now
     await session.flush()
@@ -210,9 +216,33 @@ async def assigned_to(session: AsyncSession, workspace_pk: int, user_id: str) ->
 
 
 async def open_items(session: AsyncSession) -> list[DeadlineRecord]:
-    """Every open item of every workspace, for the planner (the one reader that spans workspaces)."""
+    """Every open item of every workspace (the readers that span workspaces are the planner's)."""
     stmt = _query().where(DeadlineRow.status == OPEN).order_by(DeadlineRow.id)
     return await _records(session, stmt)
+
+
+async def needing_plan(session: AsyncSession, end: datetime, *, limit: int) -> list[DeadlineRecord]:
+    """A page of open items whose sends due before `end` may not all be in the outbox yet."""
+    stale = or_(DeadlineRow.planned_until.is_(None), DeadlineRow.planned_until < end)
+    stmt = _query().where(DeadlineRow.status == OPEN, stale).order_by(DeadlineRow.id).limit(limit)
+    return await _records(session, stmt)
+
+
+_PLANNED = (sql_update(_DEADLINES).where(_DEADLINES.c.id == bindparam("b_id"))
+            .values(planned_until=bindparam("b_until")))
+
+
+async def mark_planned(session: AsyncSession, until: Mapping[int, datetime]) -> None:
+    """Record how far each item is planned (set explicitly, so the column's clear-on-update stays off)."""
+    if until:
+        await session.execute(_PLANNED, [{"b_id": i, "b_until": u} for i, u in until.items()])
+
+
+async def overdue(session: AsyncSession, due_before: datetime) -> list[DeadlineRecord]:
+    """Open one-off deadlines due before `due_before`: what creators' daily digests may list."""
+    stmt = _query().where(DeadlineRow.status == OPEN, DeadlineRow.kind == DEADLINE,
+                          DeadlineRow.rrule.is_(None), DeadlineRow.due_at < due_before)
+    return await _records(session, stmt.order_by(DeadlineRow.id))
 
 
 async def withdraw(session: AsyncSession, source_id: str, *, prefix: str = "", keep_snoozes: bool = False,
@@ -229,6 +259,9 @@ async def withdraw(session: AsyncSession, source_id: str, *, prefix: str = "", k
         where.append(~DeliveryRow.occurrence.startswith("s|"))
     if keep_kinds:
         where.append(DeliveryRow.kind.not_in(list(keep_kinds)))
+    if source_id.startswith("dl:") and source_id[3:].isdigit():  # what is taken back is planned again
+        await session.execute(sql_update(_DEADLINES).where(_DEADLINES.c.id == int(source_id[3:]))
+                              .values(planned_until=None))
     if keep_keys:
         stmt = sql_update(DeliveryRow).where(*where).values(status=WITHDRAWN)
         result = await session.execute(stmt)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,16 +97,18 @@ def _dialect(session: AsyncSession) -> str:
 
 
 async def insert_new(session: AsyncSession, rows: Sequence[NewDelivery], *, now: datetime) -> int:
-    """Insert rows whose occurrence key is new; existing keys are left alone. Returns how many were new."""
+    """Insert rows whose occurrence key is new; existing keys are left alone. Returns how many were new.
+
+    One executemany: SQLAlchemy batches it into multi-row INSERTs itself (insertmanyvalues) from one
+    compiled statement, instead of compiling a statement with 500 rows of literals per chunk.
+    """
+    if not rows:
+        return 0
     insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
-    added = 0
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        chunk = [_values(r, now) for r in rows[start:start + _INSERT_CHUNK]]
-        stmt = (insert(_T).values(chunk)
-                .on_conflict_do_nothing(index_elements=["kind", "source_id", "occurrence"])
-                .returning(_T.c.id))
-        added += len((await session.execute(stmt)).all())
-    return added
+    stmt = (insert(_T).on_conflict_do_nothing(index_elements=["kind", "source_id", "occurrence"])
+            .returning(_T.c.id))
+    result = await session.execute(stmt, [_values(r, now) for r in rows])
+    return len(result.all())
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -163,6 +165,42 @@ async def mark_sent(session: AsyncSession, delivery_id: int, *, worker_id: str, 
     values = {"status": SENT, "sent_at": sent_at, "message_id": message_id, "late": late,
               "lease_until": None, "error": None}
     return bool(await _guarded_update(session, [delivery_id], worker_id, values))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SentMark:
+    """One send the platform accepted, waiting to be marked with others in one transaction."""
+
+    delivery_id: int
+    sent_at: datetime
+    message_id: str | None
+    late: bool
+
+
+_MARK_SENT = (
+    update(_T)
+    .where(_T.c.id == bindparam("b_id"), _T.c.claimed_by == bindparam("b_worker"), _T.c.status == CLAIMED)
+    .values(status=SENT, sent_at=bindparam("b_sent_at"), message_id=bindparam("b_message_id"),
+            late=bindparam("b_late"), lease_until=None, error=None)
+)
+
+
+async def mark_sent_many(session: AsyncSession, marks: Sequence[SentMark], *, worker_id: str) -> set[int]:
+    """Mark many sends in one statement run (executemany); returns the ids this worker still held.
+
+    The held rows are read (and on PostgreSQL locked) first, since an executemany UPDATE cannot say
+    which of its rows matched.
+    """
+    held: set[int] = set()
+    for start in range(0, len(marks), _INSERT_CHUNK):
+        chunk = [m.delivery_id for m in marks[start:start + _INSERT_CHUNK]]
+        pick = select(_T.c.id).where(_held(chunk, worker_id)).with_for_update()
+        held.update((await session.execute(pick)).scalars())
+    params = [{"b_id": m.delivery_id, "b_worker": worker_id, "b_sent_at": m.sent_at,
+               "b_message_id": m.message_id, "b_late": m.late} for m in marks if m.delivery_id in held]
+    if params:
+        await session.execute(_MARK_SENT, params)
+    return held
 
 
 async def mark_retry(session: AsyncSession, delivery_id: int, *, worker_id: str,
@@ -247,12 +285,19 @@ async def by_key(session: AsyncSession, kind: str, source_id: str, occurrence: s
     return None if row is None else _record(row)
 
 
-async def existing_keys(session: AsyncSession, source_ids: Sequence[str]) -> set[tuple[str, str, str]]:
-    """(kind, source_id, occurrence) of every row of these sources, whatever its status."""
+async def existing_keys(session: AsyncSession, source_ids: Sequence[str], *,
+                        due_from: datetime | None = None) -> set[tuple[str, str, str]]:
+    """(kind, source_id, occurrence) of the rows of these sources, whatever their status.
+
+    With `due_from`, only rows due from then on: enough to skip writing what is planned again, since
+    the insert itself still ignores a key that is there (a row moved earlier by a later change).
+    """
     found: set[tuple[str, str, str]] = set()
     for start in range(0, len(source_ids), _INSERT_CHUNK):
         chunk = list(source_ids[start:start + _INSERT_CHUNK])
         stmt = select(_T.c.kind, _T.c.source_id, _T.c.occurrence).where(_T.c.source_id.in_(chunk))
+        if due_from is not None:
+            stmt = stmt.where(_T.c.due_at >= due_from)
         found.update((k, s, o) for k, s, o in (await session.execute(stmt)).all())
     return found
 

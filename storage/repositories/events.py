@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedEventRow
-from storage.repositories.conflicts import insert_if_absent
+from storage.repositories.conflicts import insert_if_absent, insert_if_absent_on
+
+
+def mark_processed_on(conn: Connection, platform: str, event_id: str, now: datetime) -> bool:
+    """`mark_processed` on a plain connection (the router's one-hop context transaction)."""
+    values = {"platform": platform, "event_id": event_id, "seen_at": now}
+    return insert_if_absent_on(conn, ProcessedEventRow, values, ("platform", "event_id"))
 
 
 async def mark_processed(session: AsyncSession, platform: str, event_id: str, now: datetime) -> bool:

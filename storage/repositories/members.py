@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -31,7 +32,9 @@ def encode_workdays(days: Iterable[int]) -> str:
     return "".join(sorted({WEEKDAY_CODES[d] for d in days}))
 
 
+@functools.lru_cache(maxsize=128)
 def decode_workdays(code: str) -> frozenset[int]:
+    """'01234' → Monday to Friday (a team has few patterns: each decoded once)."""
     return frozenset(int(c) for c in code)
 
 

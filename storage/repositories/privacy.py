@@ -35,6 +35,7 @@ from storage.models import (
     StandupRow,
     WorkspaceRow,
 )
+from storage.repositories import dm_channels
 from storage.repositories.meetings import CLOSED, OPEN, member_key
 
 TOMBSTONE = "(forgotten)"
@@ -221,7 +222,8 @@ def _count(result: Any) -> int:
 
 
 async def forget_profile(session: AsyncSession, subj: Subject) -> tuple[int, int]:
-    """The member row and their days off; returns (members, days off) deleted."""
+    """The member row, their days off and their stored DM channel id; returns (members, days off) deleted."""
+    await dm_channels.forget(session, subj.workspace_pk, subj.user_id)
     ids = select(MemberRow.id).where(MemberRow.workspace_id == subj.workspace_pk,
                                      MemberRow.user_id == subj.user_id)
     days = await session.execute(delete(DayOffRow).where(DayOffRow.workspace_id == subj.workspace_pk,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Connection, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingPromptRow
-from storage.repositories.conflicts import upsert
+from storage.repositories.conflicts import upsert, upsert_on
+
+_PROMPT_KEY = ("workspace_id", "user_id", "key")
 
 
 async def save_prompt(
@@ -20,8 +22,15 @@ async def save_prompt(
     member at once on PostgreSQL raced a delete-then-insert into the unique key)."""
     await upsert(session, PendingPromptRow,
                  {"workspace_id": workspace_pk, "user_id": user_id, "key": key, "kind": kind,
-                  "payload": payload, "created_at": now, "expires_at": expires_at},
-                 keys=("workspace_id", "user_id", "key"))
+                  "payload": payload, "created_at": now, "expires_at": expires_at}, keys=_PROMPT_KEY)
+
+
+def save_prompt_on(conn: Connection, workspace_pk: int, user_id: str, *, key: str, kind: str,
+                   payload: dict[str, Any], now: datetime, expires_at: datetime | None) -> None:
+    """`save_prompt` on a plain connection (one hop, `Database.write_with`)."""
+    upsert_on(conn, PendingPromptRow,
+              {"workspace_id": workspace_pk, "user_id": user_id, "key": key, "kind": kind, "payload": payload,
+               "created_at": now, "expires_at": expires_at}, keys=_PROMPT_KEY)
 
 
 async def get_prompt(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import KeyValueRow
@@ -18,6 +18,16 @@ async def put(session: AsyncSession, workspace_pk: int, key: str, value: dict[st
     else:
         row.value = value
     await session.flush()
+
+
+_GET = select(KeyValueRow.value).where(KeyValueRow.workspace_id == bindparam("ws"),
+                                       KeyValueRow.key == bindparam("key"))
+
+
+def get_on(conn: Connection, workspace_pk: int, key: str) -> dict[str, Any] | None:
+    """`get` on a plain connection (one hop, `Database.read_with`)."""
+    value = conn.execute(_GET, {"ws": workspace_pk, "key": key}).scalar()
+    return dict(value) if value is not None else None
 
 
 async def get(session: AsyncSession, workspace_pk: int, key: str) -> dict[str, Any] | None:

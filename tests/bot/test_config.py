@@ -65,6 +65,9 @@ def test_without_a_file_every_setting_has_its_default(tmp_path: Path) -> None:
     assert settings.scheduling.planner_interval_seconds == 60
     assert settings.scheduling.lease_seconds == 60
     assert settings.scheduling.dispatch_batch_size == 200
+    assert settings.scheduling.dispatch_concurrency == 8
+    assert settings.slack.workspace_rate == 10.0
+    assert settings.discord.global_rate == 49
     assert dict(settings.scheduling.grace_minutes) == {
         "reminder": 120,
         "deadline_assigned": 1440,
@@ -278,6 +281,32 @@ def test_a_section_must_be_a_table(tmp_path: Path) -> None:
             "[scheduling]\ndispatch_batch_size = 0\n",
             "scheduling.dispatch_batch_size = 0 ({path}): expected a whole number from 1 to 10000",
             id="batch size out of range",
+        ),
+        pytest.param(
+            "[scheduling]\ndispatch_concurrency = 0\n",
+            "scheduling.dispatch_concurrency = 0 ({path}): expected a whole number from 1 to 256",
+            id="no sends at once",
+        ),
+        pytest.param(
+            '[scheduling]\ndispatch_concurrency = "8"\n',
+            'scheduling.dispatch_concurrency = "8" ({path}): expected a whole number from 1 to 256, '
+            "written without quotes",
+            id="concurrency in quotes",
+        ),
+        pytest.param(
+            "[slack]\nworkspace_rate = 0\n",
+            "slack.workspace_rate = 0 ({path}): expected a number of messages a second above 0, at most 1000",
+            id="no workspace budget",
+        ),
+        pytest.param(
+            "[slack]\nworkspace_rate = true\n",
+            "slack.workspace_rate = true ({path}): expected a number of messages a second above 0, at most 1000",
+            id="workspace rate as a boolean",
+        ),
+        pytest.param(
+            "[discord]\nglobal_rate = 49.5\n",
+            "discord.global_rate = 49.5 ({path}): expected a whole number of requests a second from 1 to 10000",
+            id="a fraction of a request",
         ),
         pytest.param(
             '[rekan]\ndefault_locale = "fr"\n',
@@ -574,3 +603,14 @@ def test_a_slack_api_url_must_be_an_http_url_ending_in_api(url: str) -> None:
 def test_a_slack_api_url_points_the_adapter_elsewhere() -> None:
     assert load_settings(None, env={"SLACK_API_URL": "http://127.0.0.1:9/api/"}).slack.api_url == (
         "http://127.0.0.1:9/api/")
+
+
+def test_the_pacing_settings_are_read_from_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[slack]\nworkspace_rate = 50\n[discord]\nglobal_rate = 45\n"
+                           "[scheduling]\ndispatch_concurrency = 16\n")
+    settings = load_settings(path, env={})
+    assert (settings.slack.workspace_rate, settings.discord.global_rate) == (50.0, 45)
+    assert isinstance(settings.slack.workspace_rate, float)
+    assert settings.scheduling.dispatch_concurrency == 16
+    assert load_settings(write(tmp_path, "[slack]\nworkspace_rate = 0.5\n"), env={}).slack.workspace_rate == 0.5
+

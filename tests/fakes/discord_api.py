@@ -125,6 +125,10 @@ class Window:
         return max(self.limit - self.used, 0)
 
 
+NONCE_MAX = 25
+"""Longest nonce Discord accepts; a longer one is refused with 400 / 50035."""
+NONCE_WINDOW = 300.0
+"""Seconds a nonce is remembered for `enforce_nonce` ("the past few minutes", Discord says)."""
 MESSAGE_ROUTE = re.compile(r"/channels/(?P<channel_id>\d+)/messages")
 MESSAGE_BUCKET = "fake-channel-messages"
 
@@ -371,6 +375,15 @@ class DiscordRest(RestRecorder):
         self.dms_closed: set[int] = set()
         """User ids whose DMs refuse the bot (403, code 50007)."""
         self.messages: dict[int, dict[str, Any]] = {}
+        self.honour_nonce = True
+        """Create Message with `enforce_nonce` and a nonce this channel saw in the last `nonce_window` seconds
+        returns that message and creates none, as Discord does; False posts every request."""
+        self.nonce_window = NONCE_WINDOW
+        self.nonce_clock: Callable[[], float] = time.monotonic
+        self.by_nonce: dict[tuple[int, str], tuple[float, int]] = {}
+        """(channel id, nonce) → (when, message id) of the message it created."""
+        self.deduplicated = 0
+        """Create Message requests answered with the message their nonce had already created."""
         self.reactions: list[tuple[int, int, str]] = []
         """(channel_id, message_id, emoji) the bot added."""
         self.commands: list[dict[str, Any]] = []
@@ -526,11 +539,30 @@ class DiscordRest(RestRecorder):
         channel_id = int(r.params["channel_id"])
         if self._dm_refused(channel_id):
             return error_reply(403, 50007, "Cannot send messages to this user")
-        payload = r.json or {}
+        payload = r.json if isinstance(r.json, dict) else {}
+        nonce = payload.get("nonce")
+        if nonce is not None and len(str(nonce)) > NONCE_MAX:
+            return error_reply(400, 50035, "Invalid Form Body (nonce: must be 25 or fewer in length)")
         if not any(payload.get(k) for k in ("content", "embeds", "components", "sticker_ids", "poll")) \
                 and not r.files:
             return error_reply(400, 50006, "Cannot send an empty message")
-        return json_reply(self._bot_message(channel_id, payload, r.files))
+        key = (channel_id, str(nonce)) if nonce is not None and payload.get("enforce_nonce") else None
+        earlier = self._nonce_message(key)
+        if earlier is not None:
+            self.deduplicated += 1
+            return json_reply(earlier)
+        message = self._bot_message(channel_id, payload, r.files)
+        if key is not None and self.honour_nonce:
+            self.by_nonce[key] = (self.nonce_clock(), int(message["id"]))
+        return json_reply(message)
+
+    def _nonce_message(self, key: tuple[int, str] | None) -> dict[str, Any] | None:
+        """Discord: "If another message was created by the same author with the same nonce, that message
+        will be returned and no new message will be created" (checked for the past few minutes)."""
+        seen = self.by_nonce.get(key) if key is not None and self.honour_nonce else None
+        if seen is None or self.nonce_clock() - seen[0] >= self.nonce_window:
+            return None
+        return self.messages.get(seen[1])
 
     def _known_message(self, r: Request) -> dict[str, Any] | None:
         found = self.messages.get(int(r.params["message_id"]))

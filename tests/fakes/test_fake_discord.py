@@ -199,6 +199,37 @@ async def test_a_429_with_via_is_retried_and_the_message_sent_once(fake: FakeDis
     assert [m["content"] for m in fake.messages.values()] == ["once"]
 
 
+async def post_message(fake: FakeDiscord, channel_id: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{fake.api_url}/channels/{channel_id}/messages", json=body,
+            headers={"Authorization": f"Bot {TOKEN}"}) as response:
+        return response.status, await response.json()
+
+
+async def test_enforce_nonce_returns_the_message_the_nonce_made_in_that_channel(fake: FakeDiscord) -> None:
+    now = [1000.0]
+    fake.nonce_clock = lambda: now[0]
+    body = {"content": "Standup?", "nonce": "n-1", "enforce_nonce": True}
+    _, first = await post_message(fake, CHANNEL_ID, body)
+    _, again = await post_message(fake, CHANNEL_ID, {**body, "content": "Standup, again?"})
+    assert again["id"] == first["id"] and again["content"] == "Standup?" and fake.deduplicated == 1
+    _, elsewhere = await post_message(fake, CHANNEL_ID + 1, body)  # another channel: a message of its own
+    _, unenforced = await post_message(fake, CHANNEL_ID, {**body, "enforce_nonce": False})
+    now[0] += fake.nonce_window  # a few minutes later the nonce is forgotten
+    _, later = await post_message(fake, CHANNEL_ID, body)
+    assert len({first["id"], elsewhere["id"], unenforced["id"], later["id"]}) == 4
+    assert len(fake.messages) == 4 and fake.deduplicated == 1
+
+
+async def test_a_nonce_over_25_characters_is_refused_and_dedup_can_be_turned_off(fake: FakeDiscord) -> None:
+    status, body = await post_message(fake, CHANNEL_ID, {"content": "x", "nonce": "n" * 26, "enforce_nonce": True})
+    assert (status, body["code"]) == (400, 50035) and not fake.messages
+    fake.honour_nonce = False
+    same = {"content": "x", "nonce": "n" * 25, "enforce_nonce": True}
+    ids = {(await post_message(fake, CHANNEL_ID, same))[1]["id"] for _ in range(2)}
+    assert len(ids) == 2 and fake.deduplicated == 0
+
+
 def test_rate_limits_are_fixed_windows_global_and_per_channel() -> None:
     now = [100.0]
     limits = RateLimits(global_limit=3, channel_limit=2, channel_window=5.0, clock=lambda: now[0],

@@ -7,8 +7,6 @@ each message's text is its key (`s00042`, `d00043`), so every copy a platform ho
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -17,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import discord.http
-from aiohttp import web
 from discord.http import HTTPClient
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,7 +30,6 @@ from storage.repositories import deliveries as repo
 from storage.repositories.deliveries import DeliveryRecord
 from storage.session import Database
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.discord_api import Request, error_reply, json_reply
 from tests.fakes.slack import FakeSlack
 from tests.faults.proxy import DiscordDialect, Exchange, FaultPlan, FaultProxy, SlackDialect
 
@@ -43,40 +39,6 @@ DISCORD_CHANNEL_BASE = 1190000000000000000
 SLACK_TOKEN = "xoxb-0000-0000-faults"
 DISCORD_TOKEN = "fault-bot-token"
 DONE = frozenset({repo.SENT, repo.FAILED, repo.EXPIRED})
-NONCE_MAX = 25
-
-
-class NonceDiscord(FakeDiscord):
-    """FakeDiscord that honours `enforce_nonce` on Create Message the way Discord documents it.
-
-    "If true and nonce is present, it will be checked for uniqueness in the past few minutes. If another
-    message was created by the same author with the same nonce, that message will be returned and no new
-    message will be created." The shared fake (tests/fakes/discord_api.py) does not do this yet, so the
-    fault tests add it here; a nonce over 25 characters is refused as Discord refuses it.
-    """
-
-    def __init__(self, *, window: float = 300.0) -> None:
-        super().__init__(patch=False)
-        self.window = window
-        self.by_nonce: dict[str, tuple[float, int]] = {}
-        """Nonce → (when, message id) of the message it created."""
-        self.deduplicated = 0
-
-    async def _create_message(self, r: Request) -> web.Response:
-        payload: dict[str, Any] = r.json if isinstance(r.json, dict) else {}
-        nonce = payload.get("nonce")
-        enforced = nonce is not None and bool(payload.get("enforce_nonce"))
-        if nonce is not None and len(str(nonce)) > NONCE_MAX:
-            return error_reply(400, 50035, "Invalid Form Body (nonce: must be 25 or fewer in length)")
-        if enforced:
-            seen = self.by_nonce.get(str(nonce))
-            if seen is not None and time.monotonic() - seen[0] < self.window and seen[1] in self.messages:
-                self.deduplicated += 1
-                return json_reply(self.messages[seen[1]])
-        response = await super()._create_message(r)
-        if enforced and response.status == 200 and response.text:
-            self.by_nonce[str(nonce)] = (time.monotonic(), int(json.loads(response.text)["id"]))
-        return response
 
 
 @dataclass
@@ -84,7 +46,8 @@ class Platforms:
     """Both fakes and their proxies, started in the current event loop."""
 
     slack: FakeSlack
-    discord: NonceDiscord
+    discord: FakeDiscord
+    """Honours `enforce_nonce` as Discord does (the shared fake's default), so a repeated send posts once."""
     slack_proxy: FaultProxy
     discord_proxy: FaultProxy
 
@@ -112,7 +75,7 @@ class Platforms:
 @asynccontextmanager
 async def running_platforms(slack_plan: FaultPlan | None = None,
                             discord_plan: FaultPlan | None = None) -> AsyncIterator[Platforms]:
-    slack, discord_ = FakeSlack(team_id=SLACK_TEAM), NonceDiscord()
+    slack, discord_ = FakeSlack(team_id=SLACK_TEAM), FakeDiscord(patch=False)
     await slack.start()
     await discord_.start()
     slack_proxy = FaultProxy(lambda: slack.base_url, SlackDialect(), slack_plan)

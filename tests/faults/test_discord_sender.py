@@ -17,7 +17,9 @@ from bot.core.actions import Send
 from bot.core.content import Content
 from bot.core.identity import ConversationKind, ConversationRef
 from bot.scheduling.sender import DELIVERY_KEY, TransientSendError
-from tests.faults.platforms import DISCORD_TOKEN, NONCE_MAX, NonceDiscord
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord_api import NONCE_MAX
+from tests.faults.platforms import DISCORD_TOKEN
 from tests.faults.proxy import DiscordDialect, Fault, FaultPlan, FaultProxy
 
 CHANNEL = 1190000000000000007
@@ -26,8 +28,8 @@ SEND = Send(to=ConversationRef(platform="discord", workspace_id="1", kind=Conver
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[NonceDiscord]:
-    fake = NonceDiscord()
+async def fake() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord(patch=False)
     await fake.start()
     try:
         yield fake
@@ -52,7 +54,7 @@ async def _login() -> HTTPClient:
     return http
 
 
-async def test_a_delivery_sent_again_under_its_key_is_posted_once(fake: NonceDiscord) -> None:
+async def test_a_delivery_sent_again_under_its_key_is_posted_once(fake: FakeDiscord) -> None:
     with rest_base(fake.api_url):
         http = await _login()
         sender = DiscordSender(lambda: http)
@@ -73,7 +75,7 @@ async def test_a_delivery_sent_again_under_its_key_is_posted_once(fake: NonceDis
     assert posts[0].json["nonce"] == posts[1].json["nonce"] != posts[2].json["nonce"]
 
 
-async def test_a_stalled_request_gives_up_after_the_timeout_as_a_transient_failure(fake: NonceDiscord) -> None:
+async def test_a_stalled_request_gives_up_after_the_timeout_as_a_transient_failure(fake: FakeDiscord) -> None:
     async with FaultProxy(lambda: fake.base_url, DiscordDialect(), FaultPlan(1.0, [Fault.TIMEOUT], 1)) as proxy:
         with rest_base(f"{proxy.url_for('w')}/api/v10"):
             http = await _login()

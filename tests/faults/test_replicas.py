@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import SchedulingSettings
+from bot.scheduling.marks import MARK_LIMIT
 from tests.faults.scenarios import replicas_burst
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -24,7 +26,9 @@ async def test_a_replica_killed_mid_burst_is_taken_over_after_its_lease(empty_po
     assert result["rows_not_sent"] == 0, result
     assert result["posted_by_two_live_replicas"] == 0, result
     assert result["duplicates"]["discord"] == 0, result
-    assert result["duplicates"]["slack"] == result["in_flight_at_kill"]["slack"] <= 1, result
+    # The victim's sends under way and its accepted sends awaiting their group-committed mark.
+    in_flight_max = SchedulingSettings().dispatch_concurrency + MARK_LIMIT
+    assert result["duplicates"]["slack"] == result["in_flight_at_kill"]["slack"] <= in_flight_max, result
     # Nobody takes a claim over before its lease lapses, and the survivors do it promptly after.
     assert result["takeover_s"] >= result["victim_lease_left_s"] - 0.05, result
     assert result["takeover_s"] <= LEASE + 10, result

@@ -24,6 +24,7 @@ from bot.features.deadlines.parse import READS, REFUSED, Targets, read_leads, re
 from bot.time.format import format_instant
 from bot.time.reading import Reading, Refusal, read_time
 from bot.time.zones import get_zone, is_valid_zone
+from storage.repositories import member_reads
 from storage.repositories import members as members_repo
 from storage.repositories import values as values_repo
 from storage.repositories.deadlines import DEADLINE, REMINDER, NewDeadline
@@ -283,8 +284,7 @@ async def _may_assign(ctx: Context) -> bool:
 async def ensure_members(ctx: Context, user_ids: Sequence[str]) -> list[str]:
     """Members the platform resolved (a Slack or Discord mention) join our table, with their profile's
     name and zone where the platform has them; the shell has no directory, so its unknown names fail."""
-    async with ctx.db.read() as s:
-        known = {r.user_id for r in await members_repo.members_by_ids(s, ctx.workspace.id, list(user_ids))}
+    known = await ctx.db.read_with(lambda c: member_reads.known_ids_on(c, ctx.workspace.id, user_ids))
     missing = [u for u in user_ids if u not in known]
     if ctx.event.platform == "shell" or not missing:
         return missing
@@ -341,8 +341,8 @@ async def _assignee_lines(ctx: Context, record: Any) -> list[Paragraph]:
     others = [u for u in record.assignees if u != ctx.member.account.user_id]
     if not others:
         return []
-    async with ctx.db.read() as s:
-        rows = {r.user_id: r for r in await members_repo.members_by_ids(s, ctx.workspace.id, others)}
+    loaded = await ctx.db.read_with(lambda c: member_reads.load_members_on(c, ctx.workspace, others))
+    rows = {m.account.user_id: m for m in loaded}
     out: list[Paragraph] = []
     for user in others[:SHOWN_ASSIGNEES]:
         row = rows.get(user)

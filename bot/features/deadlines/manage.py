@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import Connection
+
 from bot.core.actions import Action, Choice
 from bot.core.commands import Args, as_id
 from bot.core.content import BulletList, Content, Emphasis, Paragraph, Text
@@ -23,6 +25,7 @@ from bot.time.format import format_instant, format_relative
 from bot.time.phrases.resolve import at_wall
 from bot.time.reading import Refusal
 from bot.time.zones import get_zone
+from storage.repositories import deadline_lists
 from storage.repositories.deadlines import CANCELLED, DEADLINE, DONE, REMINDER, DeadlineRecord
 
 LIST_KEY = "dl.list"
@@ -109,30 +112,38 @@ def current_due(d: DeadlineRecord, now: datetime) -> datetime:
 
 
 async def list_items(ctx: Context, args: Args) -> Sequence[Action]:
+    """The first LIST_MAX items in the reader's zone, with done buttons for the first they may finish."""
     text = args.text_or("filter").strip()
     word = text.lower().split(" ", 1)[0] if text else "mine"
     channel = read_targets(text).channels
     mode = "channel" if channel else _FILTERS.get(word)
     if mode is None:
         return [ctx.fail("deadlines.list_usage", example="/deadline list overdue")]
-    me = ctx.member.account.user_id
-    items = await service.visible(ctx.db, ctx.workspace.id, me, everything=_is_manager(ctx))
-    if mode == "mine":
-        items = [d for d in items if d.creator == me or me in d.assignees]
-    elif mode == "overdue":
-        items = [d for d in items if d.kind == DEADLINE and not d.rrule and d.due_at <= ctx.now]
-    elif mode == "channel":
-        items = [d for d in items if d.channel_id == channel[0]]
-    else:
-        items = [d for d in items if d.kind == DEADLINE]
-    items.sort(key=lambda d: (current_due(d, ctx.now), d.id))
+    manager = _is_manager(ctx)
+
+    def read(conn: Connection) -> tuple[deadline_lists.Page, list[DeadlineRecord]]:
+        def page(limit: int, mine_only: bool) -> deadline_lists.Page:
+            return deadline_lists.page_on(
+                conn, ctx.workspace.id, ctx.workspace.ref, ctx.member.account.user_id, everything=manager,
+                mode=mode, now=ctx.now, current_due=current_due, limit=limit,
+                channel=channel[0] if channel else None, mine_only=mine_only)
+
+        found = page(LIST_MAX, False)
+        actionable = [d for d in found.items if may_finish(ctx, d)][:LIST_BUTTONS]
+        shown = len(found.items)
+        if len(actionable) < LIST_BUTTONS and len(actionable) < shown < found.total and not manager:
+            # Past the items shown may come the member's own: what they created or were given.
+            actionable = [d for d in page(LIST_BUTTONS, True).items if may_finish(ctx, d)]
+        return found, actionable
+
+    found, actionable = await ctx.db.read_with(read)
+    items = found.items
     if not items:
         return [ctx.reply(ctx.t("deadlines.list_empty", example=EXAMPLE_ADD))]
-    head = message_paragraph("deadlines.list_head", ctx.locale, count=len(items))
-    body = Content(blocks=(head, BulletList(items=tuple(_line(ctx, d) for d in items[:LIST_MAX]))))
-    if len(items) > LIST_MAX:
-        body += ctx.tc("deadlines.and_more", count=len(items) - LIST_MAX)
-    actionable = [d for d in items if may_finish(ctx, d)][:LIST_BUTTONS]
+    head = message_paragraph("deadlines.list_head", ctx.locale, count=found.total)
+    body = Content(blocks=(head, BulletList(items=tuple(_line(ctx, d) for d in items))))
+    if found.total > len(items):
+        body += ctx.tc("deadlines.and_more", count=found.total - len(items))
     if not actionable:
         return [ctx.reply(body)]
     choices = [

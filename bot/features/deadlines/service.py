@@ -13,10 +13,12 @@ from bot.features.deadlines import messages as msg
 from bot.features.deadlines.plan import (
     KIND_ASSIGNED,
     KIND_REMIND,
+    People,
     current_run,
     digest_source,
     instant_key,
     occurrence_key,
+    plan_item,
     sends_of_run,
 )
 from bot.features.deadlines.source import people_for, plan_for
@@ -26,6 +28,8 @@ from bot.scheduling.planner import HORIZON
 from bot.time.format import format_duration
 from bot.time.recurrence import Occurrence
 from storage.repositories import deadlines as repo
+from storage.repositories import member_reads
+from storage.repositories import values as values_repo
 from storage.repositories.deadlines import CANCELLED, DEADLINE, DONE, DeadlineRecord, NewDeadline
 from storage.session import Database
 
@@ -46,19 +50,32 @@ def lead_words(leads: Sequence[int], locale: str) -> str:
     return f", {and_} ".join(parts)
 
 
-async def _plan_now(s: AsyncSession, record: DeadlineRecord, now: datetime) -> int:
+async def _people(s: AsyncSession, record: DeadlineRecord, extra: Sequence[str] = ()) -> People:
+    """The members an item names (and `extra`), read once for its notices and its plan."""
+    ids = sorted({record.creator, *record.assignees, *extra})
+    workspace, members = await member_reads.workspace_members(s, record.workspace_pk, ids)
+    return People(members={m.account.user_id: m for m in members},
+                  default_locale=workspace.default_locale if workspace is not None else "en")
+
+
+async def _plan_now(s: AsyncSession, record: DeadlineRecord, now: datetime,
+                    people: People | None = None) -> int:
     """What falls due within the planner's horizon is in the outbox before the command answers."""
-    return await enqueue(s, await plan_for(s, [record], now, now + HORIZON), now=now)
+    if people is None:
+        return await enqueue(s, await plan_for(s, [record], now, now + HORIZON), now=now)
+    planned = [slot.planned() for slot in plan_item(record, people, now, now + HORIZON)]
+    return await enqueue(s, planned, now=now)
 
 
 async def _notify(s: AsyncSession, record: DeadlineRecord, now: datetime, by: str,
-                  told: Mapping[str, str]) -> int:
+                  told: Mapping[str, str], people: People | None = None) -> int:
     """One notice per member (`told`: member → what happened), in their language; never to the actor.
 
     A command's notices are sent once, so each carries a fresh token: two edits within one second are
     two notices, and planning never re-creates them.
     """
-    people = await people_for(s, record.workspace_pk, [record], extra=[by])
+    if people is None:
+        people = await people_for(s, record.workspace_pk, [record], extra=[by])
     actor, creator = people.name(by), people.name(record.creator)
     stamp = secrets.token_hex(4)
     planned = []
@@ -78,9 +95,10 @@ async def _notify(s: AsyncSession, record: DeadlineRecord, now: datetime, by: st
 async def create(db: Database, new: NewDeadline, *, now: datetime) -> DeadlineRecord:
     async with db.session() as s:
         record = await repo.insert(s, new, now=now)
+        people = await _people(s, record)
         if record.kind == DEADLINE:
-            await _notify(s, record, now, record.creator, dict.fromkeys(record.assignees, "assigned"))
-        await _plan_now(s, record, now)
+            await _notify(s, record, now, record.creator, dict.fromkeys(record.assignees, "assigned"), people)
+        await _plan_now(s, record, now, people)
     return record
 
 
@@ -171,8 +189,7 @@ async def set_settings(db: Database, workspace_pk: int, **values: Any) -> dict[s
 
 
 async def get_settings(db: Database, workspace_pk: int) -> dict[str, Any]:
-    async with db.read() as s:
-        return await repo.settings(s, workspace_pk)
+    return await db.read_with(lambda c: values_repo.get_on(c, workspace_pk, repo.SETTINGS_KEY) or {})
 
 
 async def get(db: Database, workspace_pk: int, deadline_id: int) -> DeadlineRecord | None:

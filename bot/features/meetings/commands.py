@@ -34,6 +34,8 @@ EXAMPLE_SUGGEST = "/meet suggest 30m @ayu @liam within next week"
 EXAMPLE_TIME = "/meet time Friday 3pm"
 TIME_KEY = "meet.time"
 MAX_EPOCH = 253_402_300_799
+SHOWN = show.SHOWN_NAMES * 4
+"""People `/meet time` lists (the speaker first); only they are read."""
 """9999-12-31T23:59:59Z: a button value beyond it is no instant Rekan offered."""
 
 
@@ -138,8 +140,9 @@ async def post_time(ctx: Context, at: datetime, said: str) -> Sequence[Action]:
     """Once, for the channel: a native timestamp each reader sees in their zone, then each member's time."""
     in_channel = await channel_people(ctx, ctx.event.conversation.conversation_id)
     ids = list(dict.fromkeys([ctx.member.account.user_id, *(in_channel or [])]))
-    await ensure_members(ctx, ids[1:])  # channel members Rekan has not met start with their profile's zone
-    people = await load(ctx, ids)
+    if ctx.event.platform != "shell":  # the shell's channel is everyone Rekan knows: nobody new in it
+        await ensure_members(ctx, ids[1:])  # members Rekan has not met start with their profile's zone
+    people = await load(ctx, ids[:SHOWN])
     if said:
         head = message_paragraph("meetings.time_head", ctx.locale, said=Emphasis(text=said),
                                  who=ctx.member.display_name, when=Timestamp(instant=at))
@@ -147,11 +150,14 @@ async def post_time(ctx: Context, at: datetime, said: str) -> Sequence[Action]:
         head = message_paragraph("meetings.time_head_picked", ctx.locale, who=ctx.member.display_name,
                                  when=Timestamp(instant=at))
     lines = []
-    for p in people[:show.SHOWN_NAMES * 4]:
+    local_of: dict[str, str] = {}  # a team has few zones: each written once
+    for p in people[:SHOWN]:
         if p.zone is None:
             lines.append(message_paragraph("meetings.time_no_zone", ctx.locale, name=p.name))
             continue
-        local = format_instant(at, p.zone, ctx.locale, with_utc=False)
+        local = local_of.get(p.zone)
+        if local is None:
+            local = local_of[p.zone] = format_instant(at, p.zone, ctx.locale, with_utc=False)
         day = at.astimezone(get_zone(p.zone)).date()
         schedule = p.schedule(day, day)  # their days off and their country's public holidays
         days_off = schedule.days_off if schedule else p.member.days_off

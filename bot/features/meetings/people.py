@@ -18,7 +18,7 @@ from bot.features.deadlines.create import ensure_members
 from bot.features.deadlines.parse import Targets
 from bot.features.meetings.overlap import Schedule
 from bot.features.standups.schedule import holiday_name
-from storage.repositories import members as members_repo
+from storage.repositories import member_reads
 
 MAX_PEOPLE = 200
 
@@ -47,7 +47,7 @@ class Attendee:
         if self.member.tz is None:
             return None
         holidays = [DayOff(start=d, end=d) for d in _days(first - timedelta(days=1), last + timedelta(days=1))
-                    if holiday_name(self.member.country, d)]
+                    if holiday_name(self.member.country, d)] if self.member.country else []
         return Schedule(name=self.user_id, zone=self.member.tz, hours=self.hours,
                         days_off=(*self.member.days_off, *holidays))
 
@@ -92,8 +92,7 @@ async def channel_people(ctx: Context, channel: str) -> list[str] | None:
         return list(found)
     if ctx.event.platform != "shell":
         return None
-    async with ctx.db.read() as s:
-        return [row.user_id for row in await members_repo.list_members(s, ctx.workspace.id)]
+    return await ctx.db.read_with(lambda c: member_reads.user_ids_on(c, ctx.workspace.id))
 
 
 async def attendees(ctx: Context, targets: Targets, example: str) -> list[Attendee] | Send:
@@ -110,11 +109,8 @@ async def attendees(ctx: Context, targets: Targets, example: str) -> list[Attend
 
 
 async def load(ctx: Context, ids: Sequence[str]) -> list[Attendee]:
-    async with ctx.db.read() as s:
-        rows = await members_repo.members_by_ids(s, ctx.workspace.id, list(ids))
-        ws = await members_repo.get_workspace(s, ctx.workspace.ref)
-    if ws is None:
-        return []
-    members = {r.user_id: members_repo.member_from_row(r, ws) for r in rows}
+    """The people with these ids, in that order (unknown ids left out)."""
+    loaded = await ctx.db.read_with(lambda c: member_reads.load_members_on(c, ctx.workspace, ids))
+    members = {m.account.user_id: m for m in loaded}
     found = [members[u] for u in ids if u in members]
     return [Attendee(member=m, hours=m.hours or WorkingHours(), assumed=m.hours is None) for m in found]

@@ -9,17 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.identity import Member, WorkingHours
 from bot.features.profile.parse import DateRange
 from storage.models import MemberRow, WorkspaceRow
+from storage.repositories import member_reads
 from storage.repositories import members as repo
 from storage.session import Database
 
 
 async def load_member(db: Database, workspace_pk: int, user_id: str) -> Member | None:
-    async with db.read() as s:
-        row = await repo.get_member(s, workspace_pk, user_id)
-        if row is None:
-            return None
-        ws = await s.get_one(WorkspaceRow, workspace_pk)
-        return repo.member_from_row(row, ws)
+    _, found = await db.read_with(lambda c: member_reads.workspace_members_on(c, workspace_pk, [user_id]))
+    return found[0] if found else None
 
 
 async def find_by_name(db: Database, workspace_pk: int, name: str) -> list[Member]:

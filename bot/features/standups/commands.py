@@ -26,6 +26,8 @@ from storage.repositories.standups import MEMBER_TIME, TEAM_TIME, NewStandup, Qu
 
 EXAMPLE_NEW = "/standup new Daily in #team at 09:30 report 17:00 for @ayu @liam"
 NAME_MAX = 80
+LIST_MAX = 25
+"""Standups a list shows; past that it says how many more there are."""
 NUDGE_BEFORE_REPORT = (60,)
 _KEYWORDS = frozenset(
     {
@@ -214,7 +216,7 @@ async def create(
         )
 
 
-def summary(ctx: Context, record: repo.StandupRecord) -> str:
+def summary(ctx: Context, record: repo.StandupRecord | repo.StandupLine) -> str:
     when = format_minutes_of_day(record.prompt_minute, ctx.locale)
     mode = (
         ctx.t("standups.mode_member")
@@ -238,7 +240,7 @@ def summary(ctx: Context, record: repo.StandupRecord) -> str:
         mode=mode,
         days=format_weekdays(record.days, ctx.locale),
         report=report,
-        count=len(record.members),
+        count=record.member_count,
     )
 
 
@@ -256,11 +258,13 @@ def _may_configure(ctx: Context, standup: repo.StandupRecord) -> bool:
 
 
 async def list_all(ctx: Context, args: Args) -> Sequence[Action]:
-    async with ctx.db.read() as s:
-        found = await repo.in_workspace(s, ctx.workspace.id)
+    """The first LIST_MAX standups by name, each with its member count; the rest are counted."""
+    total, found = await ctx.db.read_with(lambda c: repo.listing_on(c, ctx.workspace.id, limit=LIST_MAX))
     if not found:
         return [ctx.reply(ctx.t("standups.none", example=EXAMPLE_NEW))]
     lines = [summary(ctx, r) + (" " + ctx.t("standups.paused_tag") if r.paused else "") for r in found]
+    if total > len(found):
+        lines.append(ctx.t("standups.and_more", count=total - len(found)))
     return [ctx.reply("\n".join(lines))]
 
 

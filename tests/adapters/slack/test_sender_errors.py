@@ -22,6 +22,11 @@ def test_a_429_waits_as_long_as_slack_says() -> None:
     assert isinstance(error, TransientSendError) and error.retry_after == 7.0
 
 
+def test_a_429_pauses_the_whole_workspace_since_slack_does_not_say_which_limit_refused() -> None:
+    error = classify(failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}))
+    assert isinstance(error, TransientSendError) and error.scope == "workspace"
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_server_errors_are_retried(status: int) -> None:
     assert isinstance(classify(failure(status, {"ok": False, "error": "internal_error"})), TransientSendError)

@@ -13,7 +13,7 @@ import pytest
 from bot.core.actions import Action, Send, SendResult
 from bot.core.content import Content
 from bot.core.identity import ConversationKind, ConversationRef
-from bot.scheduling.ratelimit import SendQueue
+from bot.scheduling.ratelimit import SendQueue, WindowPacer
 from bot.scheduling.sender import PermanentSendError, TransientSendError
 
 
@@ -131,6 +131,29 @@ async def test_a_global_429_pauses_every_destination() -> None:
     assert platform.accepted == [("a", 3.0), ("c", 7.0), ("d", 7.0)]
 
 
+async def test_a_workspace_429_pauses_that_workspace_only() -> None:
+    platform = Platform(FakeTime(), errors=[TransientSendError(2.0, "429", scope="workspace")])
+    q = queue(platform)
+    await q.perform(send("a"))
+    assert platform.accepted == [("a", 2.0)]
+    platform.errors = [TransientSendError(3.0, "429", scope="workspace")]
+    await q.perform(send("b", channel="C2"))  # refused at 2.0: C2, C3 and C1 wait until 5.0
+    await q.perform(send("c", channel="C3"))
+    await q.perform(send("d", channel="C9", workspace="T2"))  # another workspace is not paused
+    assert platform.accepted == [("a", 2.0), ("b", 5.0), ("c", 5.0), ("d", 5.0)]
+
+
+async def test_concurrent_senders_all_wait_out_a_workspace_429() -> None:
+    time = VirtualTime()
+    platform = Platform(time, errors=[TransientSendError(1.0, "429", scope="workspace")])
+    q = queue(platform, workspace_rate=10.0)
+    await asyncio.gather(*(q.perform(send(f"m{i}", channel=f"C{i}")) for i in range(8)))
+    times = sorted(t for _, t in platform.accepted)
+    assert len(times) == 8 and platform.calls == 9  # one refusal, then nobody runs into it again
+    assert times[0] >= 1.0  # the first send was refused at 0.0: the workspace waited out its Retry-After
+    assert all(later - earlier >= 0.1 - 1e-9 for earlier, later in itertools.pairwise(times))
+
+
 async def test_a_429_storm_loses_nothing_and_sends_nothing_twice() -> None:
     time = FakeTime()
     platform = Platform(time)
@@ -189,3 +212,77 @@ async def test_permanent_errors_pass_straight_through() -> None:
     with pytest.raises(PermanentSendError, match="channel_not_found"):
         await q.perform(send("a"))
     assert platform.calls == 1 and platform.time.sleeps == []
+
+
+# --- the window pacer (a limit across every destination) -----------------------------------------------
+
+
+async def test_the_pacer_lets_a_full_window_through_then_waits_for_its_oldest_call() -> None:
+    time = FakeTime()
+    pacer = WindowPacer(3, 1.0, min_gap=0.0, clock_fn=time, sleep=time.sleep)
+    started = []
+    for _ in range(7):
+        await pacer.wait()
+        started.append(time.now)
+    assert started == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0]
+
+
+async def test_no_window_of_the_pacer_ever_holds_more_than_its_limit() -> None:
+    time = VirtualTime()
+    pacer = WindowPacer(49, 1.0, clock_fn=time, sleep=time.sleep)
+    started: list[float] = []
+    gap = 0.75 / 49
+
+    async def caller(n: int) -> None:
+        for _ in range(n):
+            await pacer.wait()
+            started.append(time.now)
+            await time.sleep(0.013)  # the request itself, then the next one
+
+    await asyncio.gather(*(caller(25) for _ in range(8)))
+    assert len(started) == 200
+    assert all(sum(1 for t in started if s <= t < s + 1.0) <= 49 for s in started)
+    assert all(later - earlier >= gap - 1e-9 for earlier, later in itertools.pairwise(sorted(started)))
+    assert max(started) < 200 / 49 + 0.1  # and nothing is held back beyond the limit
+
+
+async def test_by_default_calls_leave_at_least_three_quarters_of_an_even_spacing_apart() -> None:
+    time = FakeTime()
+    pacer = WindowPacer(4, 1.0, clock_fn=time, sleep=time.sleep)
+    started = []
+    for _ in range(6):
+        await pacer.wait()
+        started.append(time.now)
+    assert started == [0.0, 0.1875, 0.375, 0.5625, 1.0, 1.1875]  # a gap, then the window binds
+
+
+async def test_a_caller_that_starts_late_does_not_delay_the_calls_after_it() -> None:
+    time = FakeTime()
+    pacer = WindowPacer(2, 1.0, min_gap=0.25, clock_fn=time, sleep=time.sleep)
+    await pacer.wait()
+    time.now = 0.9  # this caller came late: the next ones catch up, but never closer than the gap
+    await pacer.wait()
+    await pacer.wait()
+    started_third = time.now
+    await pacer.wait()
+    assert (started_third, time.now) == (1.15, 1.9)
+
+
+async def test_pacer_waiters_go_first_come_first_served() -> None:
+    time = VirtualTime()
+    pacer = WindowPacer(1, 1.0, clock_fn=time, sleep=time.sleep)
+    order: list[int] = []
+
+    async def call(n: int) -> None:
+        await pacer.wait()
+        order.append(n)
+
+    await asyncio.gather(*(call(n) for n in range(5)))
+    assert order == [0, 1, 2, 3, 4] and time.now == 4.0
+
+
+def test_a_pacer_needs_a_limit_and_a_window() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        WindowPacer(0)
+    with pytest.raises(ValueError, match="window"):
+        WindowPacer(5, 0.0)

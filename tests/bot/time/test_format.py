@@ -7,7 +7,7 @@ Senin … Minggu (abbreviated Sen, Sel, Rab, Kam, Jum, Sab, Min), day-first date
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -308,3 +308,21 @@ def test_duration_is_exact_in_days_hours_and_minutes(delta: timedelta, en: str, 
 def test_duration_of_many_days_is_not_rounded_to_weeks_or_months(days: int, en: str) -> None:
     """A 10-day lead time or a reminder moved 10 days must not read as '1 week'."""
     assert format_duration(timedelta(days=days), "en") == en
+
+
+@pytest.mark.parametrize("locale", ["en", "id", "id_ID", "en-US"])
+def test_dates_and_times_written_out_read_exactly_as_babels_patterns(locale: str) -> None:
+    """format_date and the clock skip Babel's pattern machinery; every day of ten years and every minute of a
+    day still read as "EEEE, d MMMM y" and "HH:mm" / "HH.mm" do."""
+    from babel import dates as babel_dates
+
+    from bot.time.format import _clock, _language, _style
+
+    language = _language(locale)
+    day = date(2020, 1, 1)
+    while day < date(2030, 1, 1):
+        assert format_date(day, locale) == babel_dates.format_date(day, "EEEE, d MMMM y", locale=language)
+        day += timedelta(days=1)
+    for minute in range(24 * 60):
+        at = time(minute // 60, minute % 60)
+        assert _clock(at, locale) == babel_dates.format_time(at, _style(locale).time_pattern, locale=language)

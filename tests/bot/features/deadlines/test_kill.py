@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from bot.clock import ManualClock, SystemClock
+from bot.scheduling.marks import MARK_LIMIT
 from storage.repositories.deliveries import DeliveryRecord
 from storage.session import Database
 from tests.bot.features.deadlines.team import TEAM, Harness, Teammate, seed_team
@@ -66,4 +67,5 @@ async def test_a_killed_process_loses_no_reminder_and_the_next_sends_each_once(
     sends = Counter((str(s["to"]), "is due" in str(s["text"])) for s in procs.send_lines())
     assert set(sends) == {(t.user_id, due) for t in crowd for due in (False, True)}  # nothing lost
     duplicates = sum(sends.values()) - 2 * CROWD
-    assert duplicates == by_first - marked_by_first <= 1, (kill_after, by_first, marked_by_first)
+    # Sends the platform took whose group-committed marks had not landed: at most MARK_LIMIT, plus one.
+    assert duplicates == by_first - marked_by_first <= MARK_LIMIT + 1, (kill_after, by_first, marked_by_first)

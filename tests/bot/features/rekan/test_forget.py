@@ -24,7 +24,7 @@ from tests.support import snapshot
 
 EVERY_KIND_OF_ROW = {"members", "days_off", "deadlines", "deadline_assignees", "deliveries", "pending_prompts",
                      "key_values", "processed_events", "standups", "standup_members", "standup_answers",
-                     "meeting_polls", "meeting_series"}
+                     "meeting_polls", "meeting_series", "dm_channels"}
 
 
 @pytest.fixture

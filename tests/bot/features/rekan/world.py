@@ -3,8 +3,8 @@
 Nadia (Makassar, a manager) has a profile, days off, her own reminder and deadline, a team deadline she
 set, deadlines Priya gave her, a standup she answered and one she owns, a poll she voted in and one she
 owns, two weekly series' worth of fairness tally, a zone question left unanswered, messages sent to her
-and waiting for her, a stored value and a platform event id. She is in a second workspace too, whose rows
-must survive her being forgotten in the first.
+and waiting for her, a stored value, a platform event id and her DM channel id. She is in a second
+workspace too, whose rows must survive her being forgotten in the first.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.core.actions import AskChoice
 from storage.models import Base, DeadlineRow, KeyValueRow, MemberRow, ProcessedEventRow, WorkspaceRow
+from storage.repositories import dm_channels
 from storage.session import Database
 from tests.bot.features.deadlines.team import Harness, Teammate, seed_team
 from tests.bot.features.meetings.crew import Speaker
@@ -126,6 +127,8 @@ async def _leftovers(w: World) -> None:
     async with w.db.session() as s:
         s.add(KeyValueRow(workspace_id=w.ws, key=f"asked-zone:{NADIA}", value={"at": START.isoformat()}))
         s.add(ProcessedEventRow(platform="shell", event_id=f"action:{NADIA}:1764374400.1", seen_at=START))
+        for pk in (w.ws, w.other_ws):  # her DM channel id, as the Discord sender keeps it
+            await dm_channels.put(s, pk, NADIA, "1190000000000000777", now=START)
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,1 @@
+"""Operating Rekan: health, readiness and metrics over HTTP."""
