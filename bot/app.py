@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from datetime import timedelta
+
+from sqlalchemy import text
 
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.config import Settings, secrets_of
@@ -14,7 +17,7 @@ from bot.core.capabilities import Capabilities
 from bot.core.commands import CommandRegistry
 from bot.core.context import Services
 from bot.core.directory import Directories
-from bot.core.events import Event
+from bot.core.events import CommandInvoked, Event
 from bot.core.router import Router
 from bot.features.deadlines import commands as deadline_commands
 from bot.features.deadlines import create as deadline_create
@@ -37,7 +40,9 @@ from bot.features.standups import spec as standup_spec
 from bot.features.standups.answers import reply as standup_reply
 from bot.features.standups.compose import composers as standup_composers
 from bot.features.standups.source import StandupSource
-from bot.logs import install_redaction
+from bot.logs import event_scope, install_redaction
+from bot.ops.http import Check, Probes
+from bot.ops.metrics import Metrics
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.lateness import Policies
 from bot.scheduling.planner import Planner
@@ -116,6 +121,10 @@ class Rekan:
         services = Services(db=self.db, clock=self.clock, wake=self._wake, directory=self.directories)
         self.router = build_router(services, self.registry)
         self.outbound = Outbound()
+        self.metrics = Metrics()
+        self.readiness: dict[str, Check] = {}
+        self._drained = False
+        """Adapters add their own check here (connected or not), for `/readyz`."""
         sched = settings.scheduling
         policies = Policies(mapping={k: timedelta(minutes=v) for k, v in sched.grace_minutes.items()},
                             default=sched.grace_for("default"))
@@ -125,7 +134,7 @@ class Rekan:
                                      batch_size=sched.dispatch_batch_size,
                                      concurrency=sched.dispatch_concurrency,
                                      platforms=lambda: self.outbound.platforms,
-                                     composers=standup_composers(self.db))
+                                     composers=standup_composers(self.db), observer=self.metrics)
         self.planner = Planner(self.db, self.clock, [DeadlineSource(), StandupSource()])
         self.scheduler = SchedulerService(self.dispatcher, self.planner, self.clock,
                                           planner_interval=timedelta(seconds=sched.planner_interval_seconds))
@@ -145,12 +154,47 @@ class Rekan:
         if self.manual_clock is None:
             self.scheduler.start()
 
-    async def stop(self) -> None:
+    async def drain(self) -> None:
+        """Send nothing new; let sends under way finish (within the shutdown timeout); give back the rest."""
+        if self._drained:
+            return
+        self._drained = True
         if self.manual_clock is None:
-            await self.scheduler.shutdown(timeout=10.0)
+            await self.scheduler.shutdown(timeout=float(self.settings.scheduling.shutdown_timeout_seconds))
         else:
             await self.dispatcher.release_claims()
+
+    async def stop(self) -> None:
+        await self.drain()
         await self.db.dispose()
 
     async def handle(self, event: Event, caps: Capabilities) -> list[Action]:
-        return await self.router.handle(event, caps)
+        """Every log record of the event carries its id; its time goes to the command latency metric."""
+        started = time.perf_counter()
+        try:
+            with event_scope(f"{event.platform}:{event.event_id}"):
+                return await self.router.handle(event, caps)
+        finally:
+            self.metrics.commands.labels(self._command_label(event)).observe(time.perf_counter() - started)
+
+    def _command_label(self, event: Event) -> str:
+        """A registered command's name, or the kind of event: never free text (it would grow without end)."""
+        if isinstance(event, CommandInvoked):
+            return event.name if self.registry.get(event.name) is not None else "unknown"
+        return type(event).__name__
+
+    def probes(self) -> Probes:
+        """What `/readyz` checks and what `/metrics` shows, for whichever server serves them."""
+        return Probes(checks={"database": self._database_answers, "migrations": self._migrations_current,
+                              **self.readiness}, metrics=self._metrics_page)
+
+    async def _database_answers(self) -> bool:
+        async with self.db.read() as s:
+            return bool((await s.execute(text("SELECT 1"))).scalar_one() == 1)
+
+    async def _migrations_current(self) -> bool:
+        return await self.db.current_revision() == self.db.head_revision()
+
+    async def _metrics_page(self) -> bytes:
+        await self.metrics.refresh(self.db, self.clock.now())
+        return self.metrics.render()

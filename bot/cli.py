@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,8 +13,9 @@ from pathlib import Path
 
 from bot import dbcli
 from bot.clock import ManualClock, SystemClock
-from bot.config import ConfigError, Settings, load_settings, redact_url
+from bot.config import ConfigError, Settings, load_settings, redact_url, secrets_of
 from bot.features.meetings import cli as meetings_cli
+from bot.logs import formatter, install_redaction
 
 log = logging.getLogger("rekan.cli")
 
@@ -22,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rekan", description="Rekan: standups, deadlines and "
                                      "meetings for distributed teams.")
     parser.add_argument("--config", type=Path, help="settings file (default: $REKAN_CONFIG or ./rekan.toml)")
+    parser.add_argument("--log-format", choices=["text", "json"], default=None,
+                        help="log lines as text or one JSON object each (default: rekan.log_format)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="serve every platform with credentials; the shell when there are none")
     shell = sub.add_parser("shell", help="talk to Rekan in this terminal")
@@ -50,11 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.rekan.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _configure_logging(settings: Settings, log_format: str | None = None) -> None:
+    """One stderr handler with Rekan's formatter; every record redacted when it is made (bot.logs)."""
+    install_redaction(secrets_of(settings))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter(log_format or settings.rekan.log_format))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.rekan.log_level)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # At DEBUG slack_sdk logs whole API responses, oauth.v2.access's bot token among them: never below INFO.
+    # At DEBUG slack_sdk logs whole API responses: redacted anyway, but noisy; never below INFO.
     for name in ("slack_sdk", "slack_bolt"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(settings.rekan.log_level)))
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -69,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    _configure_logging(settings)
+    _configure_logging(settings, args.log_format)
     if args.command == "check-config":
         platforms = ", ".join(settings.platforms()) or "shell"
         print(f"configuration OK ({settings.source or 'defaults'}; database "
@@ -152,6 +161,12 @@ async def _shell_async(settings: Settings, *, speaker: str | None, demo: bool, j
     clock = ManualClock(SystemClock().now()) if demo else SystemClock()
     app = Rekan(settings, clock=clock)
     await app.start()
+    ops = None
+    if os.environ.get("REKAN_HTTP_PORT"):  # the probes in the shell too, when a port is asked for
+        from bot.ops.http import OpsServer
+
+        ops = OpsServer(app.probes(), settings.http.host, settings.http.port)
+        await ops.start()
     try:
         if demo:
             await seed_demo(app.db, clock.now())
@@ -163,6 +178,8 @@ async def _shell_async(settings: Settings, *, speaker: str | None, demo: bool, j
                             history=settings.shell.history_file if interactive else None)
         return await shell.run(lines, banner=interactive, demo=demo)
     finally:
+        if ops is not None:
+            await ops.stop()
         await app.stop()
 
 

@@ -42,6 +42,8 @@ DEFAULT_DISCORD_GLOBAL_RATE: Final = 49
 """One under Discord's global 50 requests a second, so a second's last request is not the one refused."""
 
 _SQLITE: Final = "sqlite+aiosqlite://"
+_SQLITE_INLINE: Final = "sqlite+rekaninline://"
+"""Opt-in: SQLite on the event loop's own thread (storage/sqlite_inline.py); faster, SQL on the loop."""
 _POSTGRES: Final = "postgresql+asyncpg://"
 _POSTGRES_ALIASES: Final = ("postgresql://", "postgres://")
 # user:password@ split exactly as SQLAlchemy's make_url splits it (a password may hold "/" but not "@")
@@ -231,6 +233,8 @@ class SchedulingSettings:
     lease_seconds: int = 60
     dispatch_batch_size: int = 200
     dispatch_concurrency: int = DEFAULT_DISPATCH_CONCURRENCY
+    shutdown_timeout_seconds: int = 10
+    """On SIGTERM, how long sends under way may take to finish before the rest is given back."""
     grace_minutes: Mapping[str, int] = field(default_factory=_default_grace)
 
     def grace_for(self, kind: str) -> timedelta:
@@ -288,7 +292,7 @@ KNOWN_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "global_rate",
         ),
         "scheduling": ("planner_interval_seconds", "lease_seconds", "dispatch_batch_size",
-                       "dispatch_concurrency", "grace_minutes"),
+                       "dispatch_concurrency", "shutdown_timeout_seconds", "grace_minutes"),
         "shell": ("history_file", "member"),
     }
 )
@@ -486,6 +490,8 @@ class _DatabaseUrl(_Check[str]):
             return value
         if value.startswith(_SQLITE):
             return _absolute_sqlite(value)
+        if value.startswith(_SQLITE_INLINE):
+            return _SQLITE_INLINE + _absolute_sqlite(_SQLITE + value[len(_SQLITE_INLINE):])[len(_SQLITE):]
         raise _Invalid(_URL_EXPECTED)
 
     def show(self, value: object) -> str | None:
@@ -615,7 +621,7 @@ def _read_rekan(section: _Section) -> RekanSettings:
             "default_locale", _Choice(LOCALES, str.lower), "en", "REKAN_DEFAULT_LOCALE"
         ),
         log_level=section.value("log_level", _Choice(LOG_LEVELS, str.upper), "INFO", "REKAN_LOG_LEVEL"),
-        log_format=section.value("log_format", _Choice(LOG_FORMATS, str.lower), "text"),
+        log_format=section.value("log_format", _Choice(LOG_FORMATS, str.lower), "text", "REKAN_LOG_FORMAT"),
     )
 
 
@@ -623,7 +629,8 @@ def _read_http(section: _Section) -> HttpSettings:
     """The listening address; the port usually comes from the deployment."""
     return HttpSettings(
         port=section.value("port", _Int(0, 65535, "a port number from 0 to 65535"), 3000, "REKAN_HTTP_PORT"),
-        host=section.value("host", _Text('a host name or address, e.g. "0.0.0.0"'), "0.0.0.0"),
+        host=section.value("host", _Text('a host name or address, e.g. "0.0.0.0"'), "0.0.0.0",
+                           "REKAN_HTTP_HOST"),
     )
 
 
@@ -643,7 +650,7 @@ def _read_slack(section: _Section) -> SlackSettings:
         api_url=section.optional("api_url", _Text('an http(s) URL ending in "/api/"'), "SLACK_API_URL"),
         workspace_rate=section.value(
             "workspace_rate", _Number(0, 1000, "a number of messages a second above 0, at most 1000"),
-            DEFAULT_SLACK_WORKSPACE_RATE,
+            DEFAULT_SLACK_WORKSPACE_RATE, "SLACK_WORKSPACE_RATE",
         ),
     )
     if settings.api_url is not None and not _SLACK_API_URL.fullmatch(settings.api_url):
@@ -682,7 +689,7 @@ def _read_discord(section: _Section) -> DiscordSettings:
         gateway_url=_url(section, "gateway_url", "DISCORD_GATEWAY_URL", _WS_URL, "a ws:// or wss:// URL"),
         global_rate=section.value(
             "global_rate", _Int(1, 10000, "a whole number of requests a second from 1 to 10000"),
-            DEFAULT_DISCORD_GLOBAL_RATE,
+            DEFAULT_DISCORD_GLOBAL_RATE, "DISCORD_GLOBAL_RATE",
         ),
     )
 
@@ -708,6 +715,9 @@ def _read_scheduling(section: _Section, file: str | None) -> SchedulingSettings:
         ),
         dispatch_concurrency=section.value(
             "dispatch_concurrency", _Int(1, 256, "a whole number from 1 to 256"), DEFAULT_DISPATCH_CONCURRENCY
+        ),
+        shutdown_timeout_seconds=section.value(
+            "shutdown_timeout_seconds", _Int(1, 600, "a whole number of seconds from 1 to 600"), 10
         ),
         grace_minutes=_read_grace(section.raw("grace_minutes"), file),
     )

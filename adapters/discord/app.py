@@ -127,9 +127,12 @@ class DiscordAdapter:
         pace_requests(self.client.http, WindowPacer(conf.global_rate, 1.0))
         self.direct = DiscordSender(self._http, dm_channels=DmChannels(rekan.db))
         # discord.py keeps Discord's own buckets and retries 429s; this adds the core's pacing per channel.
-        self.sender = SendQueue(self.direct, per_destination_rate=5.0, burst=5)
+        self.sender = SendQueue(self.direct, per_destination_rate=5.0, burst=5,
+                                on_transient=rekan.metrics.transient)
         rekan.outbound.register(PLATFORM, self.sender)
         rekan.directories.register(PLATFORM, DiscordDirectory(self._http))
+        rekan.readiness[PLATFORM] = self.connected
+        self._taking_events = True
         self._task: asyncio.Task[None] | None = None
 
     def _http(self) -> HTTPClient:
@@ -144,6 +147,10 @@ class DiscordAdapter:
         if conf.sync_commands_on_start:
             await self.sync_commands(conf.guild_id)
         log.info("Discord: connected as %s", self.client.user)
+
+    async def connected(self) -> bool:
+        """The gateway session is up (discord.py reconnects by itself; until then, not ready)."""
+        return self.client.is_ready() and not self.client.is_closed()
 
     async def stop(self) -> None:
         await self.client.close()
@@ -173,7 +180,14 @@ class DiscordAdapter:
                       interaction_id=facts.id, interaction_token=facts.token)
         await self._http().request(route, json={"type": kind, **({"data": data} if data is not None else {})})
 
+    async def stop_events(self) -> None:
+        """Take no more events while the sends under way finish: the gateway stays up for discord.py,
+        but what arrives now is left alone (an unanswered interaction fails; the user may try again)."""
+        self._taking_events = False
+
     async def _on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if not self._taking_events:
+            return
         facts = facts_from(interaction)
         try:
             if facts.kind == AUTOCOMPLETE:
@@ -249,7 +263,7 @@ class DiscordAdapter:
         return None
 
     async def _on_message(self, message: discord.Message) -> None:
-        if message.guild is not None or message.author.bot:
+        if not self._taking_events or message.guild is not None or message.author.bot:
             return
         raw = {"id": message.id, "channel_id": message.channel.id, "content": message.content,
                "type": message.type.value, "author": {"id": message.author.id, "bot": message.author.bot,

@@ -43,6 +43,7 @@ from bot.config import Settings
 from bot.core.actions import Action, OpenForm, SendResult
 from bot.core.capabilities import SLACK
 from bot.core.events import Event, HomeOpened
+from bot.ops.http import add_routes
 from bot.scheduling.ratelimit import SendQueue
 from bot.scheduling.sender import PermanentSendError, TransientSendError
 
@@ -74,12 +75,15 @@ class SlackAdapter:
         direct = SlackSender(self.client_for, session=lambda: self._session)
         # Slack's chat.postMessage: about 1 a second per channel, and a workspace budget above that.
         self.sender = SendQueue(direct, per_destination_rate=1.0,
-                                workspace_rate=settings.slack.workspace_rate)
+                                workspace_rate=settings.slack.workspace_rate,
+                                on_transient=rekan.metrics.transient)
         # Answers through an interaction's response_url are not channel posts: Slack does not pace
         # them per channel, so a busy channel's commands are not made to queue behind each other.
-        self._answers = SendQueue(direct, per_destination_rate=INTERACTIVE_RATE, burst=INTERACTIVE_RATE)
+        self._answers = SendQueue(direct, per_destination_rate=INTERACTIVE_RATE, burst=INTERACTIVE_RATE,
+                                  on_transient=rekan.metrics.transient)
         rekan.outbound.register(PLATFORM, self.sender)
         rekan.directories.register(PLATFORM, SlackDirectory(self.client_for, self.profiles))
+        rekan.readiness[PLATFORM] = self.connected
         self._register()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -159,7 +163,7 @@ class SlackAdapter:
 
     async def _serve(self) -> None:
         web_app = self.bolt.server(path="/slack/events").web_app
-        web_app.router.add_get("/healthz", _healthz)
+        add_routes(web_app, self.rekan.probes())  # /healthz, /readyz, /metrics beside the events
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.http.host, self.settings.http.port)
@@ -169,11 +173,24 @@ class SlackAdapter:
         self.port = sockets[0].getsockname()[1] if sockets else self.settings.http.port
         log.info("Slack events at http://%s:%s/slack/events", self.settings.http.host, self.port)
 
-    async def stop(self) -> None:
+    async def connected(self) -> bool:
+        """Socket Mode: the socket is up; HTTP mode: the server is listening (Slack calls us)."""
+        if self._socket is not None:
+            return bool(await self._socket.client.is_connected())
+        return self._runner is not None
+
+    async def stop_events(self) -> None:
+        """Take no more events (the Web API stays open for the sends being finished): close the socket,
+        stop listening. Slack retries an event it could not deliver, to another replica behind the LB."""
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def stop(self) -> None:
+        await self.stop_events()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.close_http()
@@ -303,7 +320,3 @@ class SlackAdapter:
                 await (self._answers if answers else self.sender).perform(action)
             except (TransientSendError, PermanentSendError) as exc:
                 log.warning("a reply to Slack was not delivered (%s): %s", type(action).__name__, exc)
-
-
-async def _healthz(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")

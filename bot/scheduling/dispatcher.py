@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.core.actions import Action, SendResult
@@ -34,6 +35,14 @@ from storage.repositories.deliveries import DeliveryRecord, SentMark
 from storage.session import Database
 
 log = logging.getLogger(__name__)
+
+class DispatchObserver(Protocol):
+    """Told what happened to each delivery (the metrics): `outcome` is retried, expired or failed."""
+
+    def sent(self, kind: str, late: bool, lateness: timedelta) -> None: ...
+
+    def outcome(self, kind: str, outcome: str, n: int = 1) -> None: ...
+
 
 Composer = Callable[[DeliveryRecord, Action], Awaitable[Action | None]]
 """Builds a delivery's action at send time from current state (a standup report), given the stored one;
@@ -109,7 +118,8 @@ class Dispatcher:
                  concurrency: int = 1, mark_limit: int = MARK_LIMIT, mark_retry: timedelta | None = None,
                  max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
                  platforms: Callable[[], Collection[str]] | None = None,
-                 composers: Mapping[str, Composer] | None = None) -> None:
+                 composers: Mapping[str, Composer] | None = None,
+                 observer: DispatchObserver | None = None) -> None:
         if min(batch_size, concurrency, mark_limit, max_attempts) < 1 or lease <= timedelta(0):
             raise ValueError("lease, batch_size, concurrency, mark_limit and max_attempts must be positive")
         if not 0 < len(worker_id) <= WORKER_ID_MAX:
@@ -124,6 +134,7 @@ class Dispatcher:
         self._backoff = backoff or Backoff()
         self._platforms = platforms  # read at every claim: adapters attach after construction
         self.composers: dict[str, Composer] = dict(composers or {})
+        self._observer = observer
         self._lock = asyncio.Lock()
         self._stopping = False
         self._abandoned = False
@@ -218,6 +229,8 @@ class Dispatcher:
                 tally.summaries += await report_missed(s, [MissedItem.of(r) for r in expired], now=now)
         for r in expired:
             log.info("delivery %s (%s) due %s expired unsent", r.id, r.kind, r.due_at.isoformat())
+            if self._observer is not None:
+                self._observer.outcome(r.kind, "expired")
         tally.claimed += len(records)
         tally.expired += len(expired)
         gone = {r.id for r in expired}
@@ -337,8 +350,11 @@ class Dispatcher:
             DELIVERY_KEY.reset(token)
 
     async def _mark_sent(self, record: DeliveryRecord, result: SendResult, late: bool, batch: _Batch) -> None:
-        await batch.marks.add(SentMark(delivery_id=record.id, sent_at=self._clock.now(),
-                                       message_id=result.message_id, late=late))
+        now = self._clock.now()
+        if self._observer is not None:
+            self._observer.sent(record.kind, late, now - record.due_at)
+        await batch.marks.add(SentMark(delivery_id=record.id, sent_at=now, message_id=result.message_id,
+                                       late=late))
 
     async def _retry(self, record: DeliveryRecord, retry_after: float | None, reason: str,
                      batch: _Batch, tally: _Tally) -> None:
@@ -354,6 +370,8 @@ class Dispatcher:
                                        error=reason[:REASON_CHARS])
         tally.retried += ok
         tally.lost += not ok
+        if ok and self._observer is not None:
+            self._observer.outcome(record.kind, "retried")
 
     async def _flush_failures(self, failures: list[MissedItem], tally: _Tally) -> None:
         """Mark permanent failures and tell their owners in one transaction, so no report is lost."""
@@ -366,4 +384,7 @@ class Dispatcher:
             tally.summaries += await report_missed(s, marked, now=self._clock.now())
         tally.failed += len(marked)
         tally.lost += len(failures) - len(marked)
+        for f in marked:
+            if self._observer is not None:
+                self._observer.outcome(f.kind, "failed")
         failures.clear()

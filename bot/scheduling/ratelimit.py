@@ -51,7 +51,8 @@ class SendQueue:
                  clock_fn: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, max_retries: int = 5,
                  backoff_base: float = 1.0, backoff_cap: float = 60.0,
-                 jitter: Callable[[], float] = random.random) -> None:
+                 jitter: Callable[[], float] = random.random,
+                 on_transient: Callable[[str, bool], None] | None = None) -> None:
         if per_destination_rate <= 0 or (workspace_rate is not None and workspace_rate <= 0) or burst < 1:
             raise ValueError("rates must be positive and burst at least 1")
         self._sender = sender
@@ -62,6 +63,8 @@ class SendQueue:
         self._dest_buckets: dict[ConversationRef, _Bucket] = {}
         self._ws_buckets: dict[tuple[str, str], _Bucket] = {}
         self._blocked: dict[object, float] = {}
+        self._on_transient = on_transient
+        """Told (platform, rate limited) at each transient failure: the retries and 429s metrics."""
 
     async def perform(self, action: Action) -> SendResult:
         """Send once a token is free; on a transient failure wait as told (or back off) and try again."""
@@ -83,6 +86,8 @@ class SendQueue:
         return step * (0.5 + 0.5 * self._jitter())
 
     async def _after_transient(self, dest: ConversationRef, exc: TransientSendError, attempt: int) -> None:
+        if self._on_transient is not None:
+            self._on_transient(dest.platform, exc.retry_after is not None)
         if exc.retry_after is None:
             await self._sleep(self.backoff(attempt))
             return

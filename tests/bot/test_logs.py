@@ -112,3 +112,22 @@ def test_the_settings_name_every_credential_for_redaction() -> None:
         "DISCORD_BOT_TOKEN": "discord-token-1", "REKAN_DATABASE_URL": "postgresql+asyncpg://rekan:p%40ss99@db/x"})
     assert set(secrets_of(settings)) >= {"xoxb-1-2-abcdef", "signing-secret-1", "discord-token-1", "p@ss99",
                                          "p%40ss99"}
+
+
+def test_rekan_with_log_format_json_writes_one_redacted_json_object_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import _configure_logging
+    from bot.config import load_settings
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        _configure_logging(load_settings(None, env={"SLACK_BOT_TOKEN": "xoxb-9-9-jsoncanary",
+                                                    "SLACK_SIGNING_SECRET": "json-signing-secret"}), "json")
+        with event_scope("slack:Ev9"):
+            logging.getLogger("rekan.test").warning("token %s refused", "xoxb-9-9-jsoncanary")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    [line] = [x for x in capsys.readouterr().err.splitlines() if "rekan.test" in x]
+    entry = json.loads(line)
+    assert (entry["level"], entry["event_id"], entry["message"]) == ("WARNING", "slack:Ev9", f"token {MASK} refused")

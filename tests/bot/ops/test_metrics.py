@@ -61,3 +61,24 @@ async def test_backlog_and_answer_rate_are_read_from_the_database_at_each_scrape
     assert got[("rekan_outbox_pending", (("platform", "shell"),))] == 2
     assert got[("rekan_outbox_due", (("platform", "shell"),))] == 1
     assert got[("rekan_standup_answer_ratio", ())] == 0.75
+
+
+async def test_the_dispatcher_reports_each_send_and_its_lateness(db: Database, clock: ManualClock) -> None:
+    from bot.scheduling.dispatcher import Dispatcher
+    from bot.scheduling.lateness import Policies
+    from tests.bot.scheduling.helpers import RecordingSender
+
+    ws = await seed_workspace(db, clock.now())
+    await add(db, [planned(ws, "punctual", clock.now() - timedelta(seconds=20)),
+                   planned(ws, "tardy", clock.now() - timedelta(minutes=20)),
+                   planned(ws, "stale", clock.now() - timedelta(hours=5))], clock.now())
+    m = Metrics()
+    dispatcher = Dispatcher(db, clock, RecordingSender(clock), Policies({}, timedelta(hours=1)), worker_id="w",
+                            observer=m)
+    await dispatcher.run_due()
+    got = samples(m)
+    assert got[("rekan_deliveries_total", (("kind", "reminder"), ("outcome", "sent")))] == 1
+    assert got[("rekan_deliveries_total", (("kind", "reminder"), ("outcome", "late")))] == 1
+    assert got[("rekan_deliveries_total", (("kind", "reminder"), ("outcome", "expired")))] == 1
+    assert got[("rekan_delivery_lateness_seconds_bucket", (("kind", "reminder"), ("le", "30.0")))] == 1
+    assert got[("rekan_delivery_lateness_seconds_sum", (("kind", "reminder"),))] == 20 + 20 * 60
