@@ -231,7 +231,7 @@ class SchedulingSettings:
 
     planner_interval_seconds: int = 60
     lease_seconds: int = 60
-    dispatch_batch_size: int = 200
+    dispatch_batch_size: int = 500
     dispatch_concurrency: int = DEFAULT_DISPATCH_CONCURRENCY
     shutdown_timeout_seconds: int = 10
     """On SIGTERM, how long sends under way may take to finish before the rest is given back."""
@@ -711,7 +711,7 @@ def _read_scheduling(section: _Section, file: str | None) -> SchedulingSettings:
         planner_interval_seconds=section.value("planner_interval_seconds", _SECONDS, 60),
         lease_seconds=section.value("lease_seconds", _SECONDS, 60),
         dispatch_batch_size=section.value(
-            "dispatch_batch_size", _Int(1, 10000, "a whole number from 1 to 10000"), 200
+            "dispatch_batch_size", _Int(1, 10000, "a whole number from 1 to 10000"), 500
         ),
         dispatch_concurrency=section.value(
             "dispatch_concurrency", _Int(1, 256, "a whole number from 1 to 256"), DEFAULT_DISPATCH_CONCURRENCY

@@ -20,7 +20,7 @@ from storage.session import Database
 
 log = logging.getLogger(__name__)
 
-MARK_LIMIT = 64
+MARK_LIMIT = 256
 """Sends accepted but not yet marked, at most: a new send waits for a commit beyond it."""
 RETRY_FIRST_S = 0.25
 RETRY_MAX_S = 5.0

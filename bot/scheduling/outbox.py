@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import ensure_aware_utc
 from bot.core.actions import Action
 from bot.core.serialize import action_to_dict
+from bot.logs import EVENT_ID
 from storage.repositories import deliveries as repo
 
+log = logging.getLogger(__name__)
+
 KIND_MAX = 32
+LOGGED_IDS = 20
 KEY_MAX = 64
 
 
@@ -59,4 +64,8 @@ async def enqueue(session: AsyncSession, planned: Sequence[PlannedDelivery], *, 
     if not unique:
         return 0
     rows = [_new_delivery(p) for p in unique.values()]
-    return await repo.insert_new(session, rows, now=ensure_aware_utc(now))
+    ids = await repo.insert_new_ids(session, rows, now=ensure_aware_utc(now))
+    if ids and EVENT_ID.get() is not None:  # an event's sends: its id in the log, then each send's own
+        log.info("enqueued %d deliveries: %s", len(ids), ", ".join(f"delivery:{i}" for i in ids[:LOGGED_IDS])
+                 + (" …" if len(ids) > LOGGED_IDS else ""))
+    return len(ids)

@@ -64,8 +64,9 @@ def test_without_a_file_every_setting_has_its_default(tmp_path: Path) -> None:
     assert settings.discord.sync_commands_on_start is True
     assert settings.scheduling.planner_interval_seconds == 60
     assert settings.scheduling.lease_seconds == 60
-    assert settings.scheduling.dispatch_batch_size == 200
+    assert settings.scheduling.dispatch_batch_size == 500
     assert settings.scheduling.dispatch_concurrency == 8
+    assert settings.scheduling.shutdown_timeout_seconds == 10
     assert settings.slack.workspace_rate == 10.0
     assert settings.discord.global_rate == 49
     assert dict(settings.scheduling.grace_minutes) == {

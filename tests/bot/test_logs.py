@@ -131,3 +131,23 @@ def test_rekan_with_log_format_json_writes_one_redacted_json_object_per_line(cap
     [line] = [x for x in capsys.readouterr().err.splitlines() if "rekan.test" in x]
     entry = json.loads(line)
     assert (entry["level"], entry["event_id"], entry["message"]) == ("WARNING", "slack:Ev9", f"token {MASK} refused")
+
+
+async def test_an_events_log_names_the_deliveries_it_enqueued_and_each_send_logs_its_own(
+        db: object, lines: Lines, caplog: pytest.LogCaptureFixture) -> None:
+    from datetime import UTC, datetime
+
+    from bot.scheduling.outbox import enqueue
+    from storage.session import Database
+    from tests.bot.scheduling.helpers import planned, seed_workspace
+
+    assert isinstance(db, Database)
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    ws = await seed_workspace(db, now)
+    caplog.set_level(logging.INFO, logger="bot.scheduling.outbox")
+    with event_scope("slack:EvDeadline"):
+        async with db.session() as s:
+            await enqueue(s, [planned(ws, "a", now), planned(ws, "b", now)], now=now)
+    [record] = [r for r in caplog.records if r.name == "bot.scheduling.outbox"]
+    assert getattr(record, "event_id", None) == "slack:EvDeadline"
+    assert record.getMessage().startswith("enqueued 2 deliveries: delivery:")
