@@ -135,7 +135,8 @@ class Rekan:
                                      concurrency=sched.dispatch_concurrency,
                                      platforms=lambda: self.outbound.platforms,
                                      composers=standup_composers(self.db), observer=self.metrics)
-        self.planner = Planner(self.db, self.clock, [DeadlineSource(), StandupSource()])
+        self.planner = Planner(self.db, self.clock, [DeadlineSource(), StandupSource()],
+                               gate=self.dispatcher.gate)
         self.scheduler = SchedulerService(self.dispatcher, self.planner, self.clock,
                                           planner_interval=timedelta(seconds=sched.planner_interval_seconds))
 

@@ -21,6 +21,7 @@ from bot.core.serialize import ActionDecodeError, action_from_dict
 from bot.logs import event_scope
 from bot.scheduling.lateness import Lateness, Policies
 from bot.scheduling.marks import MARK_LIMIT, MarkWriter
+from bot.scheduling.priority import SendingGate
 from bot.scheduling.reporting import MissedItem, report_missed
 from bot.scheduling.sender import (
     BAD_PAYLOAD,
@@ -119,7 +120,7 @@ class Dispatcher:
                  max_attempts: int = MAX_ATTEMPTS, backoff: Backoff | None = None,
                  platforms: Callable[[], Collection[str]] | None = None,
                  composers: Mapping[str, Composer] | None = None,
-                 observer: DispatchObserver | None = None) -> None:
+                 observer: DispatchObserver | None = None, gate: SendingGate | None = None) -> None:
         if min(batch_size, concurrency, mark_limit, max_attempts) < 1 or lease <= timedelta(0):
             raise ValueError("lease, batch_size, concurrency, mark_limit and max_attempts must be positive")
         if not 0 < len(worker_id) <= WORKER_ID_MAX:
@@ -135,6 +136,8 @@ class Dispatcher:
         self._platforms = platforms  # read at every claim: adapters attach after construction
         self.composers: dict[str, Composer] = dict(composers or {})
         self._observer = observer
+        self.gate = gate or SendingGate()
+        """Busy while a pass sends: the planner of this process waits at its yield points meanwhile."""
         self._lock = asyncio.Lock()
         self._stopping = False
         self._abandoned = False
@@ -153,8 +156,9 @@ class Dispatcher:
             # One mark writer for the pass: a batch's marks are written while the next batch is claimed.
             marks = MarkWriter(self._db, self.worker_id, limit=self._mark_limit, retry_for=self._mark_retry)
             try:
-                await self._batches(tally, marks)
-                await marks.drain()
+                with self.gate.sending():
+                    await self._batches(tally, marks)
+                    await marks.drain()
             except BaseException:
                 self._abandoned = True
                 raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.scheduling.outbox import PlannedDelivery, enqueue
+from bot.scheduling.priority import PLANNING_GATE, SendingGate, yield_to_sends
 from storage.session import Database
 
 log = logging.getLogger(__name__)
@@ -51,12 +51,15 @@ class Planner:
     """Asks every source for the coming horizon and enqueues the answers idempotently."""
 
     def __init__(self, db: Database, clock: Clock, sources: Sequence[PlanSource], *,
-                 horizon: timedelta = HORIZON, lookback: timedelta = timedelta(0)) -> None:
+                 horizon: timedelta = HORIZON, lookback: timedelta = timedelta(0),
+                 gate: SendingGate | None = None) -> None:
         if horizon <= timedelta(0) or lookback < timedelta(0):
             raise ValueError("horizon must be positive and lookback not negative")
         self._db, self._clock = db, clock
         self._sources = list(sources)
         self._horizon, self._lookback = horizon, lookback
+        self._gate = gate
+        """The dispatcher's: while it sends, this pass waits at its yield points (sending comes first)."""
 
     @property
     def horizon(self) -> timedelta:
@@ -67,6 +70,13 @@ class Planner:
 
     async def run(self) -> int:
         """Plan `[now - lookback, now + horizon)`; returns how many rows were new; a bad source is logged."""
+        token = PLANNING_GATE.set(self._gate)
+        try:
+            return await self._run()
+        finally:
+            PLANNING_GATE.reset(token)
+
+    async def _run(self) -> int:
         now = self._clock.now()
         start, end = now - self._lookback, now + self._horizon
         added = 0
@@ -87,7 +97,7 @@ class Planner:
                 added += await enqueue(s, page.deliveries, now=now)
             more = page.more
             if more:
-                await asyncio.sleep(0)  # between pages: commands and sends get the loop and the database
+                await yield_to_sends()  # between pages: sends, then commands, get the loop and the database
         if more:
             log.warning("planner source %s still had pages after %d; the next pass goes on",
                         source.name, pages)

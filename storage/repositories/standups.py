@@ -265,9 +265,11 @@ def listing_on(conn: Connection, workspace_pk: int, *, limit: int) -> tuple[int,
     return (rows[0].total if rows else 0), lines
 
 
-async def active(session: AsyncSession) -> list[StandupRecord]:
-    """Every standup not paused, of every workspace: the planner's one cross-workspace read."""
-    return await _records(session, _query().where(StandupRow.paused.is_(False)).order_by(StandupRow.id))
+async def active(session: AsyncSession, *, after_id: int = 0,
+                 limit: int | None = None) -> list[StandupRecord]:
+    """Standups not paused, of every workspace (the planner's cross-workspace read), a page at a time."""
+    stmt = _query().where(StandupRow.paused.is_(False), StandupRow.id > after_id).order_by(StandupRow.id)
+    return await _records(session, stmt if limit is None else stmt.limit(limit))
 
 
 async def set_paused(

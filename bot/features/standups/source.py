@@ -8,8 +8,7 @@ when they are sent (bot.features.standups.compose), from the answers as they are
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,8 @@ from bot.core.content import Content
 from bot.core.identity import AccountRef, ConversationKind, ConversationRef, Member
 from bot.features.standups.schedule import absence, local_days, prompt_at, report_at, works_on, zone_of
 from bot.scheduling.outbox import PlannedDelivery
+from bot.scheduling.planner import PlanPage
+from bot.scheduling.priority import yield_to_sends
 from bot.time.workhours import WorkState, work_state
 from storage.models import WorkspaceRow
 from storage.repositories import deliveries as deliveries_repo
@@ -155,19 +156,32 @@ async def members_of(
     return {r.user_id: members_repo.member_from_row(r, ws) for r in rows}
 
 
+PAGE = 10
+"""Standups planned in one transaction (each loads its members): a pass never holds all of them."""
+
+
 class StandupSource:
-    """A PlanSource over every active standup."""
+    """A PlanSource over every active standup, a page of them per call (the planner calls again)."""
 
     name = "standups"
 
-    async def plan(self, session: AsyncSession, start: datetime, end: datetime) -> Sequence[PlannedDelivery]:
+    def __init__(self) -> None:
+        self._window: tuple[datetime, datetime] | None = None
+        self._after = 0
+        """The last standup planned in the pass for `_window`: the next call goes on from there."""
+
+    async def plan(self, session: AsyncSession, start: datetime, end: datetime) -> PlanPage:
+        after = self._after if self._window == (start, end) else 0
+        standups = await repo.active(session, after_id=after, limit=PAGE)
         planned: list[PlannedDelivery] = []
-        for standup in await repo.active(session):
+        for standup in standups:
             sends = plan_standup(standup, await members_of(session, standup), start, end)
             if sends:
                 # Most of a pass's sends were planned a minute ago: leave them out before the insert.
                 due_from = min(p.due_at for p in sends)
                 there = await deliveries_repo.existing_keys(session, [standup.source_id], due_from=due_from)
                 planned += [p for p in sends if (p.kind, p.source_id, p.occurrence) not in there]
-            await asyncio.sleep(0)  # between standups: commands and sends get the loop
-        return planned
+            await yield_to_sends()  # between standups: sends, then commands, get the loop
+        more = len(standups) == PAGE
+        self._window, self._after = ((start, end), standups[-1].id) if more else (None, 0)
+        return PlanPage(deliveries=planned, more=more)
