@@ -1,8 +1,10 @@
-"""Sending before planning: while a dispatcher sends, a planner pass waits at its yield points.
+"""Sending before planning: while a dispatcher sends, a planner pass waits between its pages.
 
 A burst due now is late by whatever else holds the event loop; the planner's work is for the next day
-and can wait a moment. So a planner pass, between pages and items, waits (a bounded time) for the
-dispatchers of this process to finish what they are sending.
+and can wait a moment. So a planner pass, between pages, waits (a bounded time) for the dispatchers of
+this process to finish what they are sending. Only between pages, outside any transaction: a wait
+inside a page's write transaction would hold the lock the dispatcher needs to claim (on SQLite, the
+one writer), and each would wait for the other.
 """
 
 from __future__ import annotations
@@ -49,11 +51,11 @@ class SendingGate:
 
 
 PLANNING_GATE: ContextVar[SendingGate | None] = ContextVar("rekan_planning_gate", default=None)
-"""Set by the planner for its pass, so plan sources yield to sends without knowing the dispatcher."""
+"""Set by the planner for its pass: the gate its yield points between pages wait on."""
 
 
 async def yield_to_sends() -> None:
-    """A plan source's yield point: give the loop to sends under way (or just a turn)."""
+    """A yield point outside any transaction: give the loop to sends under way (or just a turn)."""
     gate = PLANNING_GATE.get()
     if gate is None:
         await asyncio.sleep(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -12,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.features.deadlines.plan import OVERDUE_AFTER, People, Slot, plan_digests, plan_item
 from bot.scheduling.outbox import PlannedDelivery
 from bot.scheduling.planner import PlanPage
-from bot.scheduling.priority import yield_to_sends
 from storage.models import WorkspaceRow
 from storage.repositories import deadlines as repo
 from storage.repositories import deliveries as deliveries_repo
@@ -96,7 +96,7 @@ class DeadlineSource:
                 except Exception:  # one broken item must not stop the others; it is tried again later
                     log.exception("planning deadline %s failed", item.id)
                 if n % YIELD_EVERY == 0:
-                    await yield_to_sends()  # planning is CPU work: let commands and sends run between items
+                    await asyncio.sleep(0)  # CPU work inside the page's transaction: a turn, never a wait
             planned += await _missing(session, slots)
         await repo.mark_planned(session, until)
         return planned

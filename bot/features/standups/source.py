@@ -8,6 +8,7 @@ when they are sent (bot.features.standups.compose), from the answers as they are
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
@@ -19,7 +20,6 @@ from bot.core.identity import AccountRef, ConversationKind, ConversationRef, Mem
 from bot.features.standups.schedule import absence, local_days, prompt_at, report_at, works_on, zone_of
 from bot.scheduling.outbox import PlannedDelivery
 from bot.scheduling.planner import PlanPage
-from bot.scheduling.priority import yield_to_sends
 from bot.time.workhours import WorkState, work_state
 from storage.models import WorkspaceRow
 from storage.repositories import deliveries as deliveries_repo
@@ -181,7 +181,7 @@ class StandupSource:
                 due_from = min(p.due_at for p in sends)
                 there = await deliveries_repo.existing_keys(session, [standup.source_id], due_from=due_from)
                 planned += [p for p in sends if (p.kind, p.source_id, p.occurrence) not in there]
-            await yield_to_sends()  # between standups: sends, then commands, get the loop
+            await asyncio.sleep(0)  # inside the page's transaction: a turn, never a wait
         more = len(standups) == PAGE
         self._window, self._after = ((start, end), standups[-1].id) if more else (None, 0)
         return PlanPage(deliveries=planned, more=more)
