@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, delete, func, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -69,22 +69,6 @@ class StandupRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StandupLine:
-    """What a list of standups shows of one: its schedule and how many members, not who."""
-
-    id: int
-    name: str
-    channel_id: str
-    days: frozenset[int]
-    prompt_minute: int
-    time_mode: str
-    zone: str
-    report_minute: int | None
-    paused: bool
-    member_count: int
-
-
-@dataclass(frozen=True, kw_only=True)
 class NewStandup:
     workspace_pk: int
     name: str
@@ -127,7 +111,7 @@ def _questions(data: Sequence[dict[str, Any]]) -> tuple[Question, ...]:
     )
 
 
-def _days(code: str) -> frozenset[int]:
+def decode_days(code: str) -> frozenset[int]:
     return frozenset(int(c) for c in code if c.isdigit())
 
 
@@ -142,7 +126,7 @@ def _record(row: StandupRow, ws: WorkspaceRow) -> StandupRecord:
         channel_id=row.channel_id,
         owner=row.owner_user_id,
         questions=_questions(row.questions),
-        days=_days(row.days),
+        days=decode_days(row.days),
         prompt_minute=row.prompt_minute,
         time_mode=row.time_mode,
         zone=row.zone,
@@ -240,29 +224,6 @@ async def in_workspace(session: AsyncSession, workspace_pk: int) -> list[Standup
     return await _records(
         session, _query().where(StandupRow.workspace_id == workspace_pk).order_by(StandupRow.name)
     )
-
-
-_STANDUPS = cast(Table, StandupRow.__table__)
-_MEMBERS = cast(Table, StandupMemberRow.__table__)
-_S = _STANDUPS.c
-_LISTING = (
-    select(_S.id, _S.name, _S.channel_id, _S.days, _S.prompt_minute, _S.time_mode, _S.zone, _S.report_minute,
-           _S.paused, select(func.count()).where(_MEMBERS.c.standup_id == _S.id).scalar_subquery()
-           .label("member_count"), func.count().over().label("total"))
-    .where(_S.workspace_id == bindparam("ws")).order_by(_S.name).limit(bindparam("limit"))
-)
-
-
-def listing_on(conn: Connection, workspace_pk: int, *, limit: int) -> tuple[int, list[StandupLine]]:
-    """The first `limit` standups of a workspace by name, and how many it has: counted, not loaded.
-
-    Plain (a `Connection`) to run whole in one hop (`Database.read_with`)."""
-    rows = conn.execute(_LISTING, {"ws": workspace_pk, "limit": limit}).all()
-    lines = [StandupLine(id=r.id, name=r.name, channel_id=r.channel_id, days=_days(r.days),
-                         prompt_minute=r.prompt_minute, time_mode=r.time_mode, zone=r.zone,
-                         report_minute=r.report_minute, paused=bool(r.paused), member_count=r.member_count)
-             for r in rows]
-    return (rows[0].total if rows else 0), lines
 
 
 async def active(session: AsyncSession, *, after_id: int = 0,

@@ -21,6 +21,7 @@ from bot.features.profile import service as profile
 from bot.features.profile.parse import Refusal, parse_date_range, parse_days, parse_time_of_day
 from bot.time.format import format_minutes_of_day, format_weekdays
 from bot.time.zones import get_zone, lookup_zone
+from storage.repositories import standup_lists
 from storage.repositories import standups as repo
 from storage.repositories.standups import MEMBER_TIME, TEAM_TIME, NewStandup, Question
 
@@ -216,7 +217,7 @@ async def create(
         )
 
 
-def summary(ctx: Context, record: repo.StandupRecord | repo.StandupLine) -> str:
+def summary(ctx: Context, record: repo.StandupRecord | standup_lists.StandupLine) -> str:
     when = format_minutes_of_day(record.prompt_minute, ctx.locale)
     mode = (
         ctx.t("standups.mode_member")
@@ -259,7 +260,8 @@ def _may_configure(ctx: Context, standup: repo.StandupRecord) -> bool:
 
 async def list_all(ctx: Context, args: Args) -> Sequence[Action]:
     """The first LIST_MAX standups by name, each with its member count; the rest are counted."""
-    total, found = await ctx.db.read_with(lambda c: repo.listing_on(c, ctx.workspace.id, limit=LIST_MAX))
+    total, found = await ctx.db.read_with(
+        lambda c: standup_lists.listing_on(c, ctx.workspace.id, limit=LIST_MAX))
     if not found:
         return [ctx.reply(ctx.t("standups.none", example=EXAMPLE_NEW))]
     lines = [summary(ctx, r) + (" " + ctx.t("standups.paused_tag") if r.paused else "") for r in found]
