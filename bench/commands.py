@@ -52,13 +52,11 @@ from sqlalchemy import Table, insert, update
 
 from adapters.shell.adapter import ShellAdapter
 from bench.loopwatch import LoopWatch, peak_rss_mb
+from bench.pg import drop_postgres, fresh_postgres, postgres_version
 from bench.scheduler import (
     REPO,
-    drop_postgres,
-    fresh_postgres,
     machine,
     percentile,
-    postgres_version,
     settings_for,
 )
 from bot.app import Rekan

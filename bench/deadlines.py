@@ -26,16 +26,14 @@ import sqlite3
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import func, select
 
+from bench.pg import drop_postgres, fresh_postgres, postgres_version
 from bot.app import build_router
 from bot.clock import ManualClock
 from bot.core.actions import Send
@@ -269,34 +267,6 @@ async def bench_planner(url: str, repeats: int) -> list[PassFigure]:
         await db.dispose()
 
 
-# --- PostgreSQL -------------------------------------------------------------------------------------
-
-
-async def _fresh_postgres(admin_url: str) -> tuple[str, str]:
-    """A throwaway database, so the bench never touches real data."""
-    name = f"rekan_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
-
-
-async def _drop_postgres(admin_url: str, name: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await engine.dispose()
-
-
-async def _postgres_version(admin_url: str) -> str:
-    engine = create_async_engine(admin_url)
-    async with engine.connect() as conn:
-        version = str((await conn.execute(text("SHOW server_version"))).scalar_one())
-    await engine.dispose()
-    return version
-
-
 # --- output -----------------------------------------------------------------------------------------
 
 
@@ -344,11 +314,11 @@ async def main(argv: Sequence[str] | None = None) -> None:
 
         await _database_suite("sqlite", next_file, args.repeats)
     if args.postgres:
-        print(f"\nPostgreSQL {await _postgres_version(args.postgres)}")
+        print(f"\nPostgreSQL {await postgres_version(args.postgres)}")
         made: list[str] = []
 
         async def next_database() -> str:
-            url, name = await _fresh_postgres(args.postgres)
+            url, name = await fresh_postgres(args.postgres)
             made.append(name)
             return url
 
@@ -356,7 +326,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
             await _database_suite("postgresql", next_database, args.repeats)
         finally:
             for name in made:
-                await _drop_postgres(args.postgres, name)
+                await drop_postgres(args.postgres, name)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-
+from bench.pg import drop_postgres, fresh_postgres
 from bot.clock import ManualClock
 from bot.core.actions import Action, Send, SendResult
 from bot.core.content import Content
@@ -102,23 +99,6 @@ async def _run(url: str, count: int, workers: int, batch: int) -> Figure:
     return Figure(label=f"{workers} dispatcher(s), batch {batch}", seconds=elapsed, count=count)
 
 
-async def _fresh_postgres(admin_url: str) -> tuple[str, str]:
-    """A throwaway database, so the bench never touches real data."""
-    name = f"rekan_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
-
-
-async def _drop_postgres(admin_url: str, name: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await engine.dispose()
-
-
 async def _suite(make_url_for_run: Sequence[str], count: int) -> list[Figure]:
     plans = [(1, 200), (2, 200), (2, 50)]
     return [await _run(url, count, workers, batch)
@@ -143,12 +123,12 @@ async def main(argv: Sequence[str] | None = None) -> None:
         urls = [f"sqlite+aiosqlite:///{Path(tmp) / f'bench{i}.db'}" for i in range(3)]
         _print("sqlite", await _suite(urls, args.count))
     if args.postgres:
-        made = [await _fresh_postgres(args.postgres) for _ in range(3)]
+        made = [await fresh_postgres(args.postgres) for _ in range(3)]
         try:
             _print("postgresql", await _suite([u for u, _ in made], args.count))
         finally:
             for _, name in made:
-                await _drop_postgres(args.postgres, name)
+                await drop_postgres(args.postgres, name)
 
 
 if __name__ == "__main__":

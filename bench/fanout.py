@@ -79,13 +79,12 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import func, select
 
 from adapters.discord.app import DiscordAdapter
 from adapters.slack.app import SlackAdapter
 from adapters.slack.sender import SlackSender
+from bench.pg import postgres_version, throwaway_postgres
 from bot.app import Rekan
 from bot.config import DEFAULT_DISCORD_GLOBAL_RATE, DEFAULT_SLACK_WORKSPACE_RATE, Settings, load_settings
 from bot.core.actions import Send
@@ -510,31 +509,6 @@ async def workspace_pk(db: Database) -> int:
 # --- databases and output -----------------------------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def fresh_postgres(admin_url: str) -> AsyncIterator[str]:
-    """A throwaway database, so the bench never touches real data."""
-    name = f"rekan_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await engine.dispose()
-
-
-async def postgres_version(admin_url: str) -> str:
-    engine = create_async_engine(admin_url)
-    async with engine.connect() as conn:
-        version = str((await conn.execute(text("SHOW server_version"))).scalar_one())
-    await engine.dispose()
-    return version
-
-
 def machine() -> dict[str, Any]:
     model = platform.processor() or "unknown CPU"
     with contextlib.suppress(OSError):
@@ -574,7 +548,7 @@ async def url_for(base: str, database: str) -> AsyncIterator[str]:
     if database == "sqlite":
         yield f"sqlite+aiosqlite:///{Path(base) / f'fanout-{uuid.uuid4().hex[:8]}.db'}"
     else:
-        async with fresh_postgres(base) as url:
+        async with throwaway_postgres(base) as url:
             yield url
 
 

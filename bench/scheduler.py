@@ -51,7 +51,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -63,10 +62,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import Table, func, insert, select, text, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.loopwatch import LoopWatch, peak_rss_mb, rss_mb
+from bench.pg import drop_postgres, fresh_postgres, postgres_version
 from bot.app import Rekan
 from bot.clock import SystemClock
 from bot.config import Settings, load_settings
@@ -156,34 +154,6 @@ def spread(values: Sequence[float], scale: float = 1.0, digits: int = 3) -> dict
 
 def settings_for(url: str) -> Settings:
     return load_settings(path=None, env={"REKAN_DATABASE_URL": url, "REKAN_LOG_LEVEL": "WARNING"})
-
-
-# --- PostgreSQL -------------------------------------------------------------------------------------
-
-
-async def fresh_postgres(admin_url: str) -> tuple[str, str]:
-    """A throwaway database, so the bench never touches real data."""
-    name = f"rekan_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
-
-
-async def drop_postgres(admin_url: str, name: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await engine.dispose()
-
-
-async def postgres_version(admin_url: str) -> str:
-    engine = create_async_engine(admin_url)
-    async with engine.connect() as conn:
-        version = str((await conn.execute(text("SHOW server_version"))).scalar_one())
-    await engine.dispose()
-    return version
 
 
 # --- seeding (the parent) ---------------------------------------------------------------------------

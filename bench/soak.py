@@ -37,10 +37,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-
+from bench.pg import postgres_version, throwaway_postgres
 from tests.faults.cluster import unavailable_reason
 from tests.faults.proxy import LOST_ANSWERS, REFUSALS
 from tests.faults.scenarios import (
@@ -78,34 +75,12 @@ def machine() -> dict[str, Any]:
             "sqlite": sqlite3.sqlite_version}
 
 
-async def _admin(admin_url: str, sql: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
-async def _server_version(admin_url: str) -> str:
-    engine = create_async_engine(admin_url)
-    try:
-        async with engine.connect() as conn:
-            return str((await conn.execute(text("SHOW server_version"))).scalar_one())
-    finally:
-        await engine.dispose()
-
-
 Run = Callable[[str], Awaitable[dict[str, Any]]]
 
 
 async def _in_fresh_postgres(admin_url: str, run: Run) -> dict[str, Any]:
-    name = f"rekan_soak_{uuid.uuid4().hex[:8]}"
-    await _admin(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        return await run(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
-    finally:
-        await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with throwaway_postgres(admin_url) as url:
+        return await run(url)
 
 
 def verdict(result: dict[str, Any]) -> list[str]:
@@ -156,7 +131,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
                               "count": args.count, "lease_s": args.lease, "results": [], "skipped": []}
     if args.postgres:
-        report["machine"]["postgresql"] = await _server_version(args.postgres)
+        report["machine"]["postgresql"] = await postgres_version(args.postgres)
     count, lease, seed, pg = args.count, args.lease, args.seed, args.postgres
     with tempfile.TemporaryDirectory(prefix="rekan-soak-") as tmp:
 

@@ -173,9 +173,10 @@ async def _copy_table(sconn: AsyncConnection, tconn: AsyncConnection, pair: _Pai
 
 
 def _integer(column: Column[Any]) -> bool:
+    """Whether a key column holds integers (and so may own a sequence to move past the copied ids)."""
     try:
         return column.type.python_type is int
-    except NotImplementedError:
+    except NotImplementedError:  # SQLAlchemy's answer for types with no Python equivalent: not an integer
         return False
 
 
